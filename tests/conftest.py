@@ -1,0 +1,32 @@
+"""Shared fixtures: the render module, the seed, and a runner for the CLI."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import render  # noqa: E402
+
+SEED = ROOT / "seeds" / "000_39c074a8e03d8997.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_article(seed_text):
+    return render.parse_document(seed_text, SEED.stem)
+
+
+def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run render.py as a user would, capturing text output."""
+    return subprocess.run([sys.executable, str(ROOT / "render.py"), *map(str, args)], cwd=cwd or ROOT,
+                          capture_output=True, text=True, timeout=300, **kwargs)
