@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -37,15 +38,21 @@ MANIFEST_NAME = ".render-manifest.json"
 # so no real text can collide with them (decoding replaces any that arrive).
 RUBY_OPEN, RUBY_CLOSE = "\ufdd0", "\ufdd1"
 SECTION_BREAK = "\ufdd2"  # separates sections inside one Markdown conversion
+# A damaged run is kept as DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() marks it.
+DAMAGE_OPEN, DAMAGE_TEXT, DAMAGE_CLOSE = "\ufdd3", "\ufdd4", "\ufdd5"
+DAMAGE_RUN = re.compile(f"{DAMAGE_OPEN}(?P<note>[^{DAMAGE_TEXT}]*){DAMAGE_TEXT}(?P<run>.*?){DAMAGE_CLOSE}", re.S)
+DAMAGE_MARKS = re.compile(f"{DAMAGE_OPEN}[^{DAMAGE_TEXT}]*{DAMAGE_TEXT}|{DAMAGE_CLOSE}")
 NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_CHAR = re.compile(f"[{CJK}]")
 TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+TONE_SET = frozenset(TONE_LETTERS)
 
 # A converter's reading after a Han character (or after a character already lost
 # to '?' or U+FFFD): 國(guó), ?(dāng). Real parentheses such as 所(隊) hold Han text.
-PINYIN_ANNOTATION = re.compile(f"(?<=[{CJK}?\ufffd])\\((?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
+# (The lookbehind sits after the "(" so that the regex engine can skip ahead to each "(".)
+PINYIN_ANNOTATION = re.compile(f"\\((?<=[{CJK}?\ufffd]\\()(?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
 # The shape of one pinyin syllable once its tone marks are gone: guo, zhuang, nü, er.
 PINYIN_SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouü]{1,3})(?:ng|n|r)?$|^(?:hm|hng|ng|m|n)$")
 MARKED_READING = re.compile(f"{RUBY_OPEN}[^{RUBY_CLOSE}]*{RUBY_CLOSE}")
@@ -55,6 +62,8 @@ MARKED_RUBY = re.compile(f"(?P<base>[^{RUBY_OPEN}{RUBY_CLOSE}]){RUBY_OPEN}(?P<re
 INDENT_CHARS = " \t\u3000\u00a0\u2002\u2003\ufeff"
 # Ends a sentence or a quoted sentence: 。 ！ ？ . ! ? … and closing quotes after them.
 SENTENCE_END = re.compile(r"[。！？!?….．:：;；][”’\"'」』）)\]】》]*$|[”」』]$")
+# Ends a full sentence (not a clause introducing a list): 。 ！ ？ . ! ? … and closing quotes.
+FULL_STOP_END = re.compile(r"[。！？!?….．][”’\"'」』）)]*$")
 # Punctuation that only a sentence, never a subheading, carries inside: , ， ; ；
 SENTENCE_INNER = re.compile(r"[，,；;。！？!?]")
 # Numbered subheadings: 一、 （二） (三) 1. 1、 第一章 Part 2
@@ -75,21 +84,37 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "date": ("發布時間", "发布时间", "發佈時間", "發佈日期", "發布日期", "发布日期", "發表時間", "发表时间",
              "更新時間", "更新时间", "時間", "时间", "日期", "Published on", "Published", "Posted on",
              "posted @", "Posted", "Updated", "Date"),
-    "source": ("文章來源", "文章来源", "新聞來源", "新闻来源", "來源", "来源", "出處", "出处", "Source"),
+    "source": ("文章來源", "文章来源", "新聞來源", "新闻来源", "信息來源", "信息来源", "消息來源", "消息来源", "來源", "来源",
+               "出處", "出处", "Source"),
     "author": ("作者", "記者", "记者", "撰稿", "撰文", "責任編輯", "责任编辑", "編輯", "编辑", "Author", "By"),
     "views": ("瀏覽次數", "浏览次数", "瀏覽量", "浏览量", "點擊量", "点击量", "閱讀量", "阅读量", "人氣", "人气",
               "瀏覽", "浏览", "點擊", "点击", "閱讀", "阅读", "Views"),
 }
 LABEL_FIELD = {label.casefold(): name for name, labels in FIELD_LABELS.items() for label in labels}
-# English labels may stand without a colon ("By Jane Doe", "Posted @ 2010-07-06").
+# English labels may stand without a colon ("By Jane Doe", "Posted @ 2010-07-06"), in the header only,
+# except "posted @", which no sentence starts with.
 BARE_LABELS = frozenset(label.casefold() for label in ("By", "Published", "Published on", "Posted", "Posted on", "posted @", "Updated"))
+BARE_LABELS_ANYWHERE = frozenset({"posted @"})
+# Date labels that name a later revision: used only when no publication date is given.
+UPDATE_LABELS = frozenset(label.casefold() for label in ("更新時間", "更新时间", "Updated"))
+# Date labels after whose date a blog names the author: "posted @ 2012-03-15 10:20 王五".
+AUTHOR_AFTER_DATE = frozenset({"posted @"})
+# A Chinese byline without a colon: 記者陳怡君／台北報導, 本报记者 张伟 报道, （记者 李明）
+CHINESE_BYLINE = re.compile(
+    r"^[（(【\[]?\s*(?:本[報报])?(?:記者|记者|文[／/]|撰文[／/]|通[讯訊]員|通[讯訊]员)\s*(?P<name>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)"
+    r"\s*(?:(?:[／/]\s*[\u4e00-\u9fff]{2,6}\s*(?:[綜综]合)?(?:報導|报道))|(?:[綜综]合)?(?:報導|报道)|[）)】\]])\s*[）)】\]]?$"
+)
 _LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(LABEL_FIELD, key=len, reverse=True))
 # A label at the start of a line or after a field separator: "來源:中國…", "| Posted @ …".
 META_LABEL = re.compile(
-    rf"(?:^|(?<=[\s|｜·•/,，;；\[【(（]))(?P<label>{_LABEL_ALTERNATION})(?![A-Za-z])\s*(?P<colon>[:：]?)\s*",
+    rf"(?:^|(?<=[\s|｜·•/,，;；\[【(（]))(?P<label>{_LABEL_ALTERNATION})(?![A-Za-z])\s*(?:(?P<colon>[:：])|(?P<paren>(?=[(（]\d)))?\s*",
     re.IGNORECASE,
 )
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
+# A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
+BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
+# What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
+DATE_LINE_EXTRA = re.compile(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z]{2,4}|北京时间|北京時間)?[\s|｜·•,，/()（）-]*$", re.I)
 # A source credited in parentheses at the end of the body: （来源：新华社）
 TRAILING_SOURCE = re.compile(r"\s*[（(](?:文章)?(?:來源|来源|出處|出处|Source)\s*[:：]\s*(?P<source>[^（）()]{1,40})[）)]\s*$", re.I)
 
@@ -99,14 +124,18 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compi
     ("hotline", r"(?:热线|熱線|电话|電話|手机|手機|传真|傳真|Tel|Phone|Fax|Hotline)\s*[:：]?\s*[+\d(（][\d\s\-–/()（）+]{5,}"),
     ("phone", r"^[+(（]?\d[\d\s\-–/()（）+]{6,}$"),
     ("prev-next", r"^(?:上一篇|下一篇|前一篇|后一篇|後一篇|上一条|下一条|上一條|下一條|上一页|下一页|Previous(?: post| article)?|Next(?: post| article)?|«|»)\s*[:：]?"),
-    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊)|^(?:Related|Recommended|More|Popular|Trending)(?: articles| posts| stories| reading| news)?\s*:?$"),
-    ("copyright", r"版权所有|版權所有|Copyright|©|\(c\)\s*\d{4}|ICP[备備证證]|公网安备|公網安備|All rights reserved|未经授权|未經授權"),
+    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態)\s*[:：]?$|^(?:Related|Recommended|More|Popular|Trending)(?: articles| posts| stories| reading| news)?\s*:?$"),
+    ("copyright", r"版权所有|版權所有|Copyright|(?<!Ã)©|\(c\)\s*\d{4}|ICP[备備证證]|公网安备|公網安備|All rights reserved|未经授权|未經授權"),
     ("share", r"扫一扫|掃一掃|二维码|二維碼|关注公众号|關注公眾號|关注我们|關注我們|微信公众|微信公眾|分享到|分享至|^分享$|Share (?:this|on)|Follow us|^Subscribe|Sign up for|Newsletter|Privacy Policy|Terms of (?:Use|Service)|Cookie"),
     ("comments", r"^\d+\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$"),
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?"),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)"),
-    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?)\s*[:：]"),
-    ("navigation", r"^(?:\S{1,6}\s*[|｜]\s*){3,}\S{1,6}$"),
+    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]"),
+    ("navigation", r"^(?:[^\s|｜。，,.!?！？:：]{1,16}(?: [^\s|｜。，,.!?！？:：]{1,16}){0,2}\s*[|｜]\s*){2,}[^|｜。，.!?！？:：]{1,24}$|^(?:[\u4e00-\u9fff]{1,4}\s+){4,}[\u4e00-\u9fff]{1,4}$"),
+    ("buttons", r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+$"),
+    ("site-info", r"^(?:主办|主辦|承办|承辦|协办|協辦|技术支持|技術支持|网站标识码|網站標識碼|网站地图|網站地圖|网站导航|網站導覽|Powered by|回上一頁|回上一页|回首頁|回首页|返回首页|返回首頁|返回列表|刷新评论|刷新評論|无障碍|無障礙)|返回顶部|返回頂部|隐私政策|隱私權政策|免责声明|免責聲明|不代表本[站网網]|本站同意其观点|网友评论仅供|網友評論僅供"),
+    ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年"),
+    ("advert", r"^(?:Advertisement|Sponsored|广告|廣告|推广|推廣|Partager sur|Mentions légales|Politique de confidentialité)\b"),
 ))
 # Footer chrome glued to the end of the last paragraph: "…說。聯系我們", "…。版权所有 ©".
 GLUED_CHROME = re.compile(
@@ -158,8 +187,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "fr": frozenset("le la les et des est une pour dans que qui sur pas avec ce sont du au".split()),
     "de": frozenset("der die und das ist nicht mit den von zu ein eine sich auf für dem des".split()),
     "es": frozenset("el la los las y de que en un una es por con para del se al como".split()),
-    "it": frozenset("il di che e la per un una non sono del della con le gli nel si".split()),
-    "pt": frozenset("o a os as e de que em um uma para com não do da dos das por".split()),
+    "it": frozenset("il di che la per una non sono del della con le gli nel si".split()),
+    "pt": frozenset("os as de que em um uma para com não do da dos das por".split()),
 }
 CHINESE_DATE_LANGS = ("zh",)
 
@@ -192,6 +221,7 @@ class Article:
     warnings: tuple[dict, ...] = ()
     encoding: str = "utf-8"
     markdown: bool = False  # paragraphs are Markdown source, not plain text
+    meta_lines: tuple[str, ...] = ()  # the raw lines the metadata came from, so no input text is lost
 
     def to_json(self) -> dict:
         """The article as the --json contract describes it: every text clean."""
@@ -210,6 +240,7 @@ class Article:
                 for s in self.sections
             ],
             "boilerplate": [clean(line) for line in self.boilerplate],
+            "metadata_lines": [clean(line) for line in self.meta_lines],
             "warnings": list(self.warnings),
         }
 
@@ -233,37 +264,54 @@ class DocumentError(Exception):
 
 
 def clean(text: str) -> str:
-    """The text a reader sees, pinyin readings removed."""
-    return MARKED_READING.sub("", text) if RUBY_OPEN in text else text
+    """The text a reader sees, pinyin readings and damage marks removed."""
+    text = MARKED_READING.sub("", text) if RUBY_OPEN in text else text
+    return DAMAGE_MARKS.sub("", text) if DAMAGE_OPEN in text or DAMAGE_CLOSE in text else text
+
+
+class _CharWidths(dict):
+    """Terminal columns of each character seen so far (1 or 2), looked up at C speed."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+CHAR_WIDTHS = _CharWidths()
 
 
 def display_width(text: str) -> int:
     """Columns the text takes in a terminal: wide CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(CHAR_WIDTHS.__getitem__, text))
 
 
 def is_cjk_text(text: str) -> bool:
     """Whether Han characters make up at least a third of the letters."""
     han = len(CJK_CHAR.findall(text))
-    return han > 0 and han * 3 >= sum(ch.isalpha() for ch in text)
+    return han > 0 and han * 3 >= sum(map(str.isalpha, text))
 
 
 def mark_pinyin(text: str, toneless_ok: bool) -> str:
     """The text with converter readings such as 國(guó) moved into RUBY markers."""
     def mark(match: re.Match[str]) -> str:
-        reading = match["reading"]
-        bare = unicodedata.normalize("NFD", reading)
-        bare = "".join(ch for ch in bare if not unicodedata.combining(ch)).replace("v", "ü")
-        has_tone = any(ch in TONE_LETTERS for ch in reading)
-        if PINYIN_SYLLABLE.match(unicodedata.normalize("NFC", bare)) and (has_tone or toneless_ok):
-            return f"{RUBY_OPEN}{reading}{RUBY_CLOSE}"
-        return match[0]
+        return marked_reading(match[0], match["reading"], toneless_ok)
     return PINYIN_ANNOTATION.sub(mark, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def marked_reading(annotation: str, reading: str, toneless_ok: bool) -> str:
+    """One converter annotation "(guó)" as a marked reading, or unchanged when it is no pinyin."""
+    bare = unicodedata.normalize("NFD", reading)
+    bare = "".join(ch for ch in bare if not unicodedata.combining(ch)).replace("v", "ü")
+    has_tone = any(ch in TONE_LETTERS for ch in reading)
+    if PINYIN_SYLLABLE.match(unicodedata.normalize("NFC", bare)) and (has_tone or toneless_ok):
+        return f"{RUBY_OPEN}{reading}{RUBY_CLOSE}"
+    return annotation
 
 
 def count_toned_readings(text: str) -> int:
     """How many converter readings carry a tone mark."""
-    return sum(any(ch in TONE_LETTERS for ch in m["reading"]) for m in PINYIN_ANNOTATION.finditer(text))
+    return sum(not TONE_SET.isdisjoint(m["reading"]) for m in PINYIN_ANNOTATION.finditer(text))
 
 
 def strip_indent(line: str) -> str:
@@ -290,27 +338,93 @@ def slug(text: str, taken: set[str]) -> str:
 # Reading and decoding
 # ---------------------------------------------------------------------------
 
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-CJK_ENCODINGS = ["gb18030", "big5", "big5hkscs", "shift_jis", "euc_jp", "euc_kr", "utf_16", "cp1252"]
+# (byte order mark, codec for the rest of the file, name reported in --json)
+BOMS = ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"), (b"\xff\xfe", "utf-16-le", "utf-16"), (b"\xfe\xff", "utf-16-be", "utf-16"))
+# Chinese encodings tried strictly before charset-normalizer is asked; the most plausible reading wins.
+CHINESE_ENCODINGS = ("gb18030", "big5")
+CJK_ENCODINGS = ["gb18030", "big5", "big5hkscs", "shift_jis", "euc_jp", "euc_kr", "cp1252"]
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# File signatures of formats that are never text: images, archives, PDF, executables, media, databases.
+BINARY_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b",
+    b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
+    b"\x00asm", b"OggS", b"fLaC", b"\x1a\x45\xdf\xa3", b"wOFF", b"wOF2", b"SQLite format 3\x00", b"II*\x00", b"MM\x00*",
+)
+# A decoding is plausible Chinese when most of its non-ASCII characters are frequent Han characters
+# (the ~500 most frequent, in both scripts) or CJK punctuation; a wrong decoding gives rare characters.
+COMMON_HAN = frozenset(
+    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然"
+    "没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二"
+    "理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信"
+    "北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提"
+    "感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让"
+    "认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步"
+    "完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改"
+    "议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坐集编宝谈府拉黑且随格尽剑讲布杀微怕"
+    "母调局根曾准团段终乐切级克精哪官示冷域省县镇村企项织况施推善坚具按照括需够须這來國個說們爲時會過學對裏後麼沒於還發當無開"
+    "見經頭從動兩長樣現將與進實點種聲話兒問機給幾業間電門東聽氣關並內卻軍產萬體別處總場師書員華報馬張難數車應計親務臺記邊風戰"
+    "幹許覺題統請愛讓認論喫義術結連遠資隊帶條變聯權該領傳紅決達辦運強區轉衆輕語滿寫識極黃臉錢黨設雙歷廣議際則單據導網專誰讀飛"
+    "觀爭組視濟離雖編寶談隨盡劍講殺調準團終樂級縣鎮項織況堅夠須為著裡眾説"
+)
+CJK_PUNCTUATION = frozenset("，。、；：？！「」『』（）《》〈〉【】“”‘’…—～·　％０１２３４５６７８９")
+PLAUSIBLE_CHINESE = 0.25
+
+
+def chinese_score(text: str) -> float:
+    """Share of frequent Han characters and CJK punctuation among the non-ASCII characters.
+
+    Accented Latin letters (pinyin such as guó) and general punctuation count for neither side.
+    """
+    good = bad = 0
+    for ch in text[:200_000]:
+        if ch < "\x80" or "\xc0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u206f" or "\u0300" <= ch <= "\u036f":
+            continue
+        if ch in COMMON_HAN or ch in CJK_PUNCTUATION:
+            good += 1
+        else:
+            bad += 1
+    return good / (good + bad) if good else 0.0
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: BOM, strict UTF-8, then the best CJK match."""
-    for bom, encoding in BOMS:
+    """Text and the encoding it was read with.
+
+    The order is fixed: a byte order mark; strict UTF-8; GB18030 and Big5 read strictly,
+    the one giving the most plausible Chinese text; UTF-8 with a few damaged bytes;
+    then charset-normalizer's best match among CJK_ENCODINGS. Anything else, and any
+    file with a binary signature or NUL bytes, is not a text document.
+    """
+    if data.startswith(BINARY_SIGNATURES):
+        raise DocumentError("not a text document")
+    for bom, codec, name in BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding.replace("-sig", "")), encoding.replace("-le", "").replace("-be", "") if encoding.startswith("utf-16") else encoding
+                return data[len(bom):].decode(codec), name
             except UnicodeDecodeError:
-                break
-    if b"\x00" in data[:8192]:
+                raise DocumentError(f"not a text document (invalid {name} after its byte order mark)") from None
+    if b"\x00" in data[:65536]:
         raise DocumentError("not a text document")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+    readings = []
+    for encoding in CHINESE_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readings.append((chinese_score(text), -len(readings), text, encoding))
+    if readings:
+        score, _order, text, encoding = max(readings)
+        if score >= PLAUSIBLE_CHINESE:
+            return text, encoding
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if damaged * 200 <= sum(ord(ch) > 0x7F for ch in lenient):
+        return lenient, "utf-8"  # a few damaged bytes in a UTF-8 file: shown as U+FFFD
+    from charset_normalizer import from_bytes  # only for files that are none of the above
 
     best = from_bytes(data, cp_isolation=CJK_ENCODINGS).best()
     if best is None:
@@ -334,22 +448,49 @@ def normalise_text(text: str) -> tuple[str, list[dict]]:
     return text, warnings
 
 
-def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
-    """The decoded text of a file and its encoding, or a DocumentError saying why not."""
+# Characters that show nothing: a document made only of these is empty.
+INVISIBLE = frozenset(INDENT_CHARS + "\u200b\u200c\u200d\u2060")
+
+
+def read_bytes_safely(path: Path, max_size: int) -> bytes:
+    """The bytes of a regular file of at most max_size bytes; never blocks on a FIFO or device."""
+    import stat
+
     try:
-        size = path.stat().st_size
-        if size > max_size:
-            raise DocumentError(f"larger than --max-size ({size} > {max_size} bytes)")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise DocumentError("no such file") from None
+        raise DocumentError("broken link" if path.is_symlink() else "no such file") from None
     except IsADirectoryError:
-        raise DocumentError("is a folder") from None
+        raise DocumentError("is a folder, not a document") from None
     except OSError as error:
         raise DocumentError(f"cannot be read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocumentError("is a folder, not a document")
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError("not a regular file (device, pipe or socket)")
+        if info.st_size > max_size:
+            raise DocumentError(f"larger than --max-size ({info.st_size} > {max_size} bytes)")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(max_size + 1)
+    except OSError as error:
+        raise DocumentError(f"cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_size:  # the file grew while it was read
+        raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
+    return data
+
+
+def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
+    """The decoded text of a file and its encoding, or a DocumentError saying why not."""
+    data = read_bytes_safely(path, max_size)
+    if not data:
+        raise DocumentError("empty file")
     text, encoding = decode(data)
-    if not text.strip(INDENT_CHARS + "\n\r\x0b\x0c"):
-        raise DocumentError("empty document")
+    if all(ch.isspace() or ch in INVISIBLE for ch in text):
+        raise DocumentError("empty document (white space only)")
     return text, encoding
 
 
@@ -406,15 +547,30 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def labelled_fields(line: str) -> list[tuple[str, str, str]]:
+def labelled_fields(line: str, header: bool = True) -> list[tuple[str, str, str]]:
     """(field, label, value) for every metadata label on one clean line, in order."""
+    bare = BARE_LABELS if header else BARE_LABELS_ANYWHERE
     matches = [m for m in META_LABEL.finditer(line)
-               if m["colon"] or m["label"].casefold() in BARE_LABELS]
+               if m["colon"] or m["paren"] is not None or m["label"].casefold() in bare]
     found = []
     for m, following in zip(matches, matches[1:] + [None]):
         value = line[m.end(): following.start() if following else len(line)].strip(FIELD_SEPARATORS)
         found.append((LABEL_FIELD[m["label"].casefold()], m["label"], value))
     return found
+
+
+def first_date(text: str) -> re.Match[str] | None:
+    """The first well-formed date in a text."""
+    for pattern in DATE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return m
+    return None
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a short text can be a person's or outlet's name (no sentence, no digits)."""
+    return 0 < len(text) <= 40 and not ends_sentence(text) and not any(ch.isdigit() for ch in text) and len(text.split()) <= 6
 
 
 @dataclass
@@ -427,27 +583,44 @@ class MetaFields:
     author: str | None = None
     views: int | None = None
     warnings: list = field(default_factory=list)
+    date_is_update: bool = False
 
-    def take(self, name: str, value: str, china: bool) -> bool:
+    def take_date(self, value: str, label: str, china: bool) -> bool:
+        date, warning = parse_date(value, china)
+        if warning:
+            self.warnings.append({"kind": "date", "message": warning})
+        update = label.casefold() in UPDATE_LABELS
+        if date and (not self.date or (self.date_is_update and not update)):
+            self.date, self.date_is_update = date, update
+        if date and label.casefold() in AUTHOR_AFTER_DATE:
+            m = first_date(value)
+            after = value[m.end():].strip(FIELD_SEPARATORS) if m else ""
+            name = after.split("  ")[0].strip(FIELD_SEPARATORS)
+            if looks_like_name(name) and self.author is None:
+                self.author = name
+        return bool(date or warning)
+
+    def take(self, name: str, value: str, china: bool, label: str = "") -> bool:
         """Record one labelled value if it is usable; whether it was."""
         if name == "date":
-            date, warning = parse_date(value, china)
-            if warning:
-                self.warnings.append({"kind": "date", "message": warning})
-            if date and not self.date:
-                self.date = date
-            return bool(date or warning)
+            return self.take_date(value, label, china)
         if name == "views":
-            number = VIEWS_NUMBER.search(value)
+            number = VIEWS_NUMBER.match(value.lstrip("(（ "))
             if number and self.views is None:
                 self.views = int(number[0].replace(",", ""))
             elif not number:
                 self.warnings.append({"kind": "views", "message": f"view count label without a number: {value!r}"})
-            return len(value) <= 12
+            return len(value) <= 12 or bool(number)
+        if name == "author":
+            date = first_date(value)
+            if date:  # "Sam Lee on March 15, 2024"
+                self.take_date(value[date.start():], "", china)
+                value = re.sub(r"(?:\s+(?:on|at)|[,，|])\s*$", "", value[: date.start()].strip())
+            value = re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value)
+            if not looks_like_name(value):
+                return False
         if not value or len(value) > 60:
             return False
-        if name == "author":
-            value = re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value)
         if getattr(self, name) is None:
             setattr(self, name, value)
         return True
@@ -455,38 +628,37 @@ class MetaFields:
 
 def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bool:
     """Take the metadata a line holds; whether the line is a metadata line."""
-    if len(line) > 160:
+    if len(line) > 160 or BULLET.match(line):
         return False
-    fields = labelled_fields(line)
+    byline = CHINESE_BYLINE.match(line)
+    if byline:
+        meta.take("author", byline["name"], china, "記者")
+        return True
+    fields = labelled_fields(line, header)
     if not fields:
-        # An unlabelled date line in the header: "2022年2月16日 10:20", "March 3, 2024".
-        if header and len(line) <= 40:
-            date, warning = parse_date(line, china)
-            rest = line
-            for pattern in DATE_PATTERNS:
-                rest = pattern.sub("", rest)
-            if (date or warning) and len(rest.strip(FIELD_SEPARATORS + "-–—")) <= 12:
-                meta.take("date", line, china)
-                return True
+        # An unlabelled date line in the header: "2022年2月16日 10:20", "March 3, 2024 Tuesday".
+        m = first_date(line) if header and len(line) <= 40 else None
+        if m and DATE_LINE_EXTRA.match(line[: m.start()] + " " + line[m.end():]):
+            return meta.take_date(line, "", china)
+        if header and len(line) <= 40 and YEARLESS_DATE.fullmatch(line.strip(FIELD_SEPARATORS)):
+            return meta.take_date(line, "", china)
         return False
-    first_at_start = line.startswith(fields[0][1]) or line.casefold().startswith(fields[0][1].casefold())
-    if not first_at_start and len(fields) < 2:
+    start = META_LABEL.search(line).start() if fields else 0
+    prefix = line[:start].strip(FIELD_SEPARATORS)
+    prefix_date = first_date(prefix) if prefix else None
+    if prefix and not (prefix_date and DATE_LINE_EXTRA.match(prefix[: prefix_date.start()] + " " + prefix[prefix_date.end():])):
+        if len(fields) < 2:
+            return False  # a label in the middle of a sentence
+    if not header and len(fields) == 1 and fields[0][0] == "title":
         return False
-    if not header and len(fields) == 1 and fields[0][0] in ("title",):
-        return False
-    usable = [meta.take(name, value, china) for name, _label, value in fields if name != "title"]
+    if prefix_date:
+        meta.take_date(prefix, "", china)  # "2022-02-16 来源：新华社"
+    usable = [meta.take(name, value, china, label) for name, label, value in fields if name != "title"]
     for name, _label, value in fields:
         if name == "title" and value and meta.title is None:
             meta.title = value
             usable.append(True)
-    # A date left unlabelled beside labelled fields: "2022-02-16 来源：新华社".
-    if not any(name == "date" for name, _l, _v in fields):
-        prefix = line[: META_LABEL.search(line).start()] if not first_at_start else ""
-        if prefix:
-            date, _ = parse_date(prefix, china)
-            if date and not meta.date:
-                meta.date = date
-    return any(usable)
+    return any(usable) or bool(prefix_date)
 
 
 # ---------------------------------------------------------------------------
@@ -508,6 +680,7 @@ class Line:
         return not self.clean
 
 
+@functools.lru_cache(maxsize=4096)  # the parser asks about each line several times; chrome lines recur across pages
 def chrome_kind(text: str) -> str | None:
     """Which kind of site chrome a clean line is, if any."""
     for kind, pattern in CHROME_PATTERNS:
@@ -518,6 +691,11 @@ def chrome_kind(text: str) -> str | None:
 
 def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
+
+
+def is_sentence(text: str) -> bool:
+    """A line of running text: long enough and ending like a sentence."""
+    return len(text) >= 30 and bool(FULL_STOP_END.search(text))
 
 
 def is_heading(text: str) -> bool:
@@ -548,38 +726,62 @@ def detect_lang(text: str) -> str:
         return "ja"
     if hangul > 10:
         return "ko"
-    if han >= 10 and han * 3 >= sum(ch.isalpha() for ch in text):
-        traditional = sum(ch in TRADITIONAL_ONLY for ch in text)
-        simplified = sum(ch in SIMPLIFIED_ONLY for ch in text)
+    if han >= 10 and han * 3 >= sum(map(str.isalpha, text)):
+        traditional = sum(map(TRADITIONAL_ONLY.__contains__, text))
+        simplified = sum(map(SIMPLIFIED_ONLY.__contains__, text))
         return "zh-Hant" if traditional > simplified else "zh-Hans"
     words = [w.lower() for w in WORD.findall(text[:20000])]
     scores = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] >= 2 else ("zh-Hans" if han else "und")
+    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    if scores[best] < 2:
+        return "zh-Hans" if han else ("en" if words else "und")
+    return best
+
+
+def marked_index(text: str, clean_index: int) -> int:
+    """The index in a marked text of the character at clean_index of its clean text."""
+    seen = i = 0
+    while i < len(text) and seen < clean_index:
+        if text[i] == RUBY_OPEN:
+            i = text.index(RUBY_CLOSE, i) + 1
+            continue
+        seen += 1
+        i += 1
+    while i < len(text) and text[i] == RUBY_OPEN:  # a reading belongs to the character before it
+        i = text.index(RUBY_CLOSE, i) + 1
+    return i
+
+
+def split_glued_chrome(line: Line) -> list[Line]:
+    """A line whose sentence has footer chrome glued to its end, as two lines."""
+    m = GLUED_CHROME.search(line.clean) if len(line.clean) > 12 else None
+    if not m or m.start("chrome") < 8:
+        return [line]
+    cut = marked_index(line.text, m.start("chrome"))
+    head, tail = line.text[:cut].rstrip(), line.text[cut:].strip()
+    return [Line(line.number, head, clean(head), line.indent), Line(line.number, tail, clean(tail), 0)]
 
 
 def split_lines(text: str) -> list[Line]:
-    """The document as Lines, with converter readings marked."""
+    """The document as Lines, with converter readings marked and glued chrome split off."""
     toneless_ok = count_toned_readings(text) >= 3
     lines = []
     for number, raw in enumerate(text.split("\n"), start=1):
         marked = mark_pinyin(raw, toneless_ok) if "(" in raw else raw
         body = strip_indent(marked)
-        lines.append(Line(number, body, clean(body), indent_of(raw)))
+        lines.extend(split_glued_chrome(Line(number, body, clean(body), indent_of(raw))))
     return lines
 
 
-def find_meta_block(lines: list[Line], meta: MetaFields, china: bool, limit: int = 20) -> tuple[int, int] | None:
+def find_meta_block(lines: list[Line], meta: MetaFields, china: bool, limit: int = 24) -> tuple[int, int] | None:
     """First and last index of the metadata lines near the top, consumed into meta."""
     seen = 0
     for i, line in enumerate(lines):
-        if line.blank:
+        if line.blank or BULLET.match(line.clean):
             continue
         seen += 1
-        if seen > limit:
-            return None
-        if chrome_kind(line.clean) in ("breadcrumb", "navigation"):
-            continue
+        if seen > limit or is_sentence(line.clean):
+            return None  # the body has begun: metadata further down is read with the footer
         if read_meta_line(line.clean, meta, china, header=True):
             last = i
             for j in range(i + 1, min(len(lines), i + 12)):
@@ -593,45 +795,47 @@ def find_meta_block(lines: list[Line], meta: MetaFields, china: bool, limit: int
 
 
 def is_title_candidate(line: Line) -> bool:
-    return not line.blank and chrome_kind(line.clean) is None and len(line.clean) <= 120 and not ends_sentence(line.clean.rstrip("”\"」』"))
+    return (not line.blank and chrome_kind(line.clean) is None and len(line.clean) <= 120
+            and not BULLET.match(line.clean) and not line.clean.endswith(("。", ".")))
 
 
-def find_title(lines: list[Line], meta_block: tuple[int, int] | None) -> int | None:
-    """Index of the headline: nearest plain line above the metadata, else the first one."""
+def find_title(lines: list[Line], meta_block: tuple[int, int] | None, labelled: str | None) -> int | None:
+    """Index of the headline: the labelled title's line, the nearest plain line above the metadata, else the first."""
+    if meta_block and labelled:
+        for i in range(meta_block[0], meta_block[1] + 1):
+            if labelled in lines[i].clean:
+                return i
     if meta_block:
         for i in range(meta_block[0] - 1, -1, -1):
-            if not lines[i].blank and chrome_kind(lines[i].clean) is None:
+            if is_title_candidate(lines[i]):
                 return i
     start = meta_block[1] + 1 if meta_block else 0
     for i in range(start, min(len(lines), start + 30)):
         if is_title_candidate(lines[i]):
             return i
-    for i in range(start, len(lines)):
-        if not lines[i].blank:
-            return i
+        if is_sentence(lines[i].clean):
+            break
     return None
+
+
+def is_footer_line(line: Line) -> bool:
+    """Whether a line can belong to a page footer: chrome, metadata or a short non-sentence."""
+    return (chrome_kind(line.clean) is not None or (len(line.clean) <= 24 and not ends_sentence(line.clean))
+            or read_meta_line(line.clean, MetaFields(), False, header=False))
 
 
 def trailing_chrome_start(lines: list[Line]) -> int:
     """Index where the footer of site chrome begins (len(lines) when there is none)."""
     start, has_chrome = len(lines), False
-    i = len(lines) - 1
-    while i >= 0:
+    for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
         if line.blank:
-            i -= 1
             continue
-        kind = chrome_kind(line.clean)
-        short = len(line.clean) <= 24 and not ends_sentence(line.clean)
-        if kind is None and not short:
+        if not is_footer_line(line):
             break
-        has_chrome = has_chrome or kind is not None
-        if kind is not None:
-            start = i  # the footer begins at its first chrome line or earlier short line
-        elif has_chrome:
-            start = i
-        i -= 1
-    # Short lines below the last chrome line belong to the footer too (the seed's lone "聯").
+        has_chrome = has_chrome or chrome_kind(line.clean) is not None
+        if has_chrome:
+            start = i  # short lines below the last chrome line belong to the footer too (the seed's lone "聯")
     return start if has_chrome else len(lines)
 
 
@@ -645,14 +849,16 @@ def related_list_start(lines: list[Line]) -> int:
 
 def wrap_width(lines: list[Line]) -> int | None:
     """The column width the body was hard-wrapped at, or None when it was not."""
-    widths = [display_width(line.text) for line in lines if not line.blank]
+    texts = [line for line in lines if not line.blank]
+    widths = [display_width(line.text) for line in texts]
     if len(widths) < 3:
         return None
     widest = max(widths)
     if widest > 160:
         return None
-    near = sum(w >= widest * 0.8 for w in widths)
-    return widest if near >= 3 and near * 10 >= len(widths) * 3 else None
+    near = [line for line, w in zip(texts, widths) if w >= widest * 0.8]
+    mid_sentence = sum(not ends_sentence(line.clean) for line in near)
+    return widest if len(near) >= 3 and len(near) * 10 >= len(widths) * 3 and mid_sentence * 2 >= len(near) else None
 
 
 def join_wrapped(left: str, right: str) -> str:
@@ -662,36 +868,56 @@ def join_wrapped(left: str, right: str) -> str:
     a, b = left[-1], right[:1]
     if a == "-" and len(left) > 1 and left[-2].isalpha() and b.islower():
         return left + right
-    if CJK_CHAR.match(a) or CJK_CHAR.match(b) or unicodedata.east_asian_width(a) in "WF" or unicodedata.east_asian_width(b or " ") in "WF":
+    if a in (RUBY_CLOSE,) or CJK_CHAR.match(a) or CJK_CHAR.match(b) or CHAR_WIDTHS[a] == 2 or CHAR_WIDTHS[b or " "] == 2:
         return left + right
     return f"{left} {right}"
 
 
-def paragraphs_of(lines: list[Line]) -> list[tuple[str, bool]]:
+def blocks_of(lines: list[Line]) -> list[list[Line]]:
+    """Runs of non-blank lines between blank lines."""
+    blocks: list[list[Line]] = [[]]
+    for line in lines:
+        if line.blank:
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(line)
+    return [block for block in blocks if block]
+
+
+def continues(previous: Line, line: Line, width: int | None, mixed_indent: bool, blank_separated: bool,
+              block_width: int) -> bool:
+    """Whether a line carries on the paragraph of the line before it (a hard wrap)."""
+    if mixed_indent and line.indent > 0:
+        return False  # an indent marks a new paragraph
+    if width is not None and display_width(previous.text) >= width * 0.7 and not (
+            is_heading(previous.clean) and display_width(previous.text) < block_width * 0.6):
+        return True
+    if ends_sentence(previous.clean) or (is_heading(previous.clean) and display_width(previous.text) < block_width * 0.6):
+        return False
+    return blank_separated or (mixed_indent and line.indent == 0)
+
+
+def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> list[tuple[str, bool]]:
     """(text, single_line) for each paragraph: one per line, by blank lines, or rewrapped."""
     width = wrap_width(lines)
     indents = [line.indent > 0 for line in lines if not line.blank]
     mixed_indent = any(indents) and not all(indents)
+    blocks = blocks_of(lines)
+    if blank_separated is None:
+        blank_separated = len(blocks) >= 2
     paragraphs: list[list] = []
-    previous: Line | None = None
-    for line in lines:
-        if line.blank:
-            previous = None
-            continue
-        continues = previous is not None and (
-            not (mixed_indent and line.indent > 0)
-            and (
-                (width is not None and display_width(previous.text) >= width * 0.7)
-                or (mixed_indent and line.indent == 0 and not ends_sentence(previous.clean)
-                    and not is_heading(previous.clean))
-            )
-        )
-        if continues:
-            paragraphs[-1][0] = join_wrapped(paragraphs[-1][0], line.text)
-            paragraphs[-1][1] = False
-        else:
-            paragraphs.append([line.text, True])
-        previous = line
+    for block in blocks:
+        block_width = max(display_width(line.text) for line in block)
+        one_per_line = len(block) >= 3 and all(ends_sentence(line.clean) for line in block)
+        previous: Line | None = None
+        for line in block:
+            if previous is not None and not one_per_line and continues(previous, line, width, mixed_indent, blank_separated, block_width):
+                paragraphs[-1][0] = join_wrapped(paragraphs[-1][0], line.text)
+                paragraphs[-1][1] = False
+            else:
+                paragraphs.append([line.text, True])
+            previous = line
     return [(text, single) for text, single in paragraphs]
 
 
@@ -724,40 +950,46 @@ def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | No
 def parse_text(text: str, name: str) -> Article:
     """Parse a plain-text article dump into an Article."""
     lines = split_lines(text)
-    sample = " ".join(line.clean for line in lines[:400])
-    lang = detect_lang(sample)
+    lang = detect_lang(" ".join(line.clean for line in lines[:400]))
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
     boilerplate: list[str] = []
 
     meta_block = find_meta_block(lines, meta, china)
-    title_index = find_title(lines, meta_block)
+    in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
+    meta_lines = [lines[i].text for i in sorted(in_meta) if not lines[i].blank]
+    title_index = find_title(lines, meta_block, meta.title)
+    warnings: list[dict] = []
     if title_index is None:
-        return Article(name=name, title=name, lang=lang, warnings=({"kind": "title", "message": "no title found; using the file name"},))
-    head_end = max(title_index, meta_block[1] if meta_block else -1)
-    for i in range(head_end):
-        if i == title_index or (meta_block and meta_block[0] <= i <= meta_block[1]) or lines[i].blank:
+        warnings.append({"kind": "title", "message": "no title found; using the file name"})
+        head_end = meta_block[1] if meta_block else -1
+    else:
+        head_end = max(title_index, meta_block[1] if meta_block else -1)
+    # Everything above the headline and the metadata is header chrome; a long sentence between them is the lead.
+    lead_between: list[Line] = []
+    for i in range(head_end + 1):
+        if i == title_index or i in in_meta or lines[i].blank:
             continue
-        if meta_block and title_index < i < meta_block[0] and not chrome_kind(lines[i].clean) and len(lines[i].clean) > 60:
-            continue  # a lead sentence between headline and metadata stays in the body
-        boilerplate.append(lines[i].text)
-    lead_between = [lines[i] for i in range(title_index + 1, head_end)
-                    if not lines[i].blank and lines[i].text not in boilerplate
-                    and not (meta_block and meta_block[0] <= i <= meta_block[1])]
+        if title_index is not None and i > title_index and chrome_kind(lines[i].clean) is None and is_sentence(lines[i].clean):
+            lead_between.append(lines[i])
+        else:
+            boilerplate.append(lines[i].text)
 
-    title = lines[title_index].text
-    labelled = meta.title
+    title = lines[title_index].text if title_index is not None else name
     body = lines[head_end + 1:]
     # A headline repeated on the next line counts once.
     first = next((i for i, line in enumerate(body) if not line.blank), None)
-    if first is not None and body[first].clean == clean(title):
+    if title_index is not None and first is not None and body[first].clean == clean(title):
+        boilerplate.append(body[first].text)
+        body = body[first + 1:]
+    elif meta.title and first is not None and body[first].clean == meta.title:
         boilerplate.append(body[first].text)
         body = body[first + 1:]
 
+    blank_separated = len(blocks_of(body)) >= 2
     cut = related_list_start(body)
     footer_at = trailing_chrome_start(body[:cut])
-    boilerplate_tail = [line.text for line in body[footer_at:] if not line.blank]
-    body = body[:footer_at]
+    footer, body = body[footer_at:], body[:footer_at]
 
     kept: list[Line] = list(lead_between)
     for line in body:
@@ -765,39 +997,46 @@ def parse_text(text: str, name: str) -> Article:
             kept.append(line)
         elif chrome_kind(line.clean) is not None:
             boilerplate.append(line.text)
+            kept.append(Line(line.number, "", "", 0))  # the chrome still ends the paragraph before it
         elif len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
-            boilerplate.append(line.text) if False else None  # metadata: recorded in the fields
+            meta_lines.append(line.text)  # metadata: taken into the fields, the line kept as it was
         else:
             kept.append(line)
-    paragraphs = paragraphs_of(kept)
+    for index, line in enumerate(footer, start=footer_at):
+        if line.blank:
+            continue
+        in_related_list = index >= cut  # dates there belong to other articles
+        if not in_related_list and chrome_kind(line.clean) is None and read_meta_line(line.clean, meta, china, header=False):
+            meta_lines.append(line.text)
+        else:
+            boilerplate.append(line.text)
+    paragraphs = paragraphs_of(kept, blank_separated)
     if paragraphs:
         last_text, single = paragraphs[-1]
-        glued = GLUED_CHROME.search(clean(last_text))
-        if glued and GLUED_CHROME.search(last_text):
-            marked = GLUED_CHROME.search(last_text)
-            boilerplate_tail.insert(0, marked["chrome"])
-            last_text = last_text[: marked.start("chrome")].rstrip()
         source = TRAILING_SOURCE.search(last_text)
-        if source and not meta.source:
+        if source and meta.source in (None, clean(source["source"]).strip()):
             meta.source = clean(source["source"]).strip()
+            meta_lines.append(last_text[source.start():].strip())
             last_text = last_text[: source.start()].rstrip()
         paragraphs[-1] = (last_text, single)
         paragraphs = [(t, s) for t, s in paragraphs if t]
-    boilerplate.extend(boilerplate_tail)
 
-    if labelled and not clean(title).strip():
-        title = labelled
-    elif labelled and meta_block and lines[title_index].clean in (line.clean for line in lines[meta_block[0]: meta_block[1] + 1]):
-        title = labelled
+    if meta.title and (title_index is None or title_index in in_meta or not clean(title).strip()):
+        if title_index is not None:
+            meta_lines.append(lines[title_index].text)  # the line the labelled title came from
+        title = meta.title
+    headline = title
     title, site = strip_site_suffix(title, boilerplate)
     if site:
         boilerplate.append(site)
-    warnings = list(meta.warnings)
-    if not meta.date:
-        warnings.append({"kind": "date", "message": "no publication date found"}) if not any(w["kind"] == "date" for w in warnings) else None
+        meta_lines.append(headline)  # the headline with its site name, as it stood
+    warnings = list(meta.warnings) + warnings
+    if not meta.date and not any(w["kind"] == "date" for w in warnings):
+        warnings.append({"kind": "date", "message": "no publication date found"})
     return Article(
         name=name, title=title, date=meta.date, source=meta.source, author=meta.author, views=meta.views,
         lang=lang, sections=tuple(sections_of(paragraphs)), boilerplate=tuple(boilerplate), warnings=tuple(warnings),
+        meta_lines=tuple(dict.fromkeys(meta_lines)),
     )
 
 
@@ -808,6 +1047,11 @@ def parse_text(text: str, name: str) -> Article:
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
+# Pelican's own metadata header, "Title: My post" lines before the first blank line, without --- fences.
+PELICAN_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z_-]{1,20})[ \t]*:[ \t]*(?P<value>.*)$")
+PELICAN_KEYS = frozenset("title date modified author authors category tags slug lang summary source status template".split())
+# A setext heading's underline: "=====" for level one, "-----" for level two.
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>=+|-+)[ \t]*$")
 
 
 def front_matter(text: str) -> tuple[dict, str, list[dict]]:
@@ -819,11 +1063,56 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
 
     try:
         data = yaml.safe_load(m["yaml"]) or {}
-    except yaml.YAMLError as error:
-        return {}, text[m.end():], [{"kind": "front-matter", "message": f"front matter is not valid YAML: {str(error).splitlines()[0]}"}]
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        return {}, text[m.end():], [{"kind": "front-matter", "message": f"front matter is not valid YAML: {first}"}]
     if not isinstance(data, dict):
         return {}, text[m.end():], [{"kind": "front-matter", "message": "front matter is not a mapping"}]
-    return data, text[m.end():], []
+    # Only plain values (and lists of them): nested or aliased structures could take forever to print.
+    kept = {key: value for key, value in data.items() if isinstance(key, str) and (
+        is_plain_value(value) or isinstance(value, list) and len(value) <= 100 and all(map(is_plain_value, value)))}
+    dropped = sorted(str(key)[:40] for key in data if key not in kept)
+    warnings = [{"kind": "front-matter", "message": f"front matter values ignored (not plain text): {', '.join(dropped)}"}] if dropped else []
+    return kept, text[m.end():], warnings
+
+
+def pelican_header(text: str) -> tuple[dict, str, tuple[str, ...]]:
+    """Pelican's "Key: value" metadata lines at the top, the rest of the text, and the raw lines."""
+    head, _, rest = text.partition("\n\n")
+    lines = head.split("\n")
+    fields = [PELICAN_FIELD.match(line) for line in lines]
+    if not lines or not all(fields) or fields[0]["key"].lower() not in PELICAN_KEYS:
+        return {}, text, ()
+    data = {m["key"].lower(): m["value"].strip() for m in fields if m["key"].lower() in PELICAN_KEYS}
+    if "authors" in data and "author" not in data:
+        data["author"] = data.pop("authors")
+    return data, rest, tuple(lines)
+
+
+def setext_to_atx(lines: list[str]) -> list[str]:
+    """Setext headings ("Title" over "=====") rewritten as ATX ("# Title") so sections see them."""
+    out: list[str] = []
+    fence = None
+    for line in lines:
+        m = FENCE.match(line)
+        if fence or m:
+            fence = None if fence and m and m["fence"][0] == fence[0] else (fence or (m["fence"] if m else None))
+            out.append(line)
+            continue
+        underline = SETEXT_UNDERLINE.match(line)
+        if (underline and out and out[-1].strip() and not ATX_HEADING.match(out[-1])
+                and (len(out) == 1 or not out[-2].strip()) and not BULLET.match(out[-1].lstrip())):
+            out[-1] = ("# " if underline["rule"][0] == "=" else "## ") + out[-1].strip()
+            continue
+        out.append(line)
+    return out
+
+
+def is_plain_value(value) -> bool:
+    """A YAML scalar: text, number, true/false or a date."""
+    import datetime
+
+    return isinstance(value, (str, int, float, bool, datetime.date)) and not (isinstance(value, str) and len(value) > 10_000)
 
 
 def markdown_blocks(lines: list[str]) -> list[str]:
@@ -852,8 +1141,12 @@ def markdown_blocks(lines: list[str]) -> list[str]:
 def parse_markdown(text: str, name: str) -> Article:
     """Parse a Markdown document with optional front matter into an Article."""
     data, body, warnings = front_matter(text)
+    block = FRONT_MATTER.match(text)
+    meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
+    if not block:
+        data, body, meta_lines = pelican_header(text)
     toneless_ok = count_toned_readings(body) >= 3
-    lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in body.split("\n")]
+    lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     fence = None
@@ -897,7 +1190,7 @@ def parse_markdown(text: str, name: str) -> Article:
         source=str(data["source"]) if data.get("source") else None,
         author=", ".join(map(str, data["author"])) if isinstance(data.get("author"), list) else (str(data["author"]) if data.get("author") else None),
         views=views if isinstance(views, int) else None,
-        lang=lang, sections=built, warnings=tuple(warnings), markdown=True,
+        lang=lang, sections=built, warnings=tuple(warnings), markdown=True, meta_lines=meta_lines,
     )
 
 
@@ -917,15 +1210,19 @@ def parse_document(text: str, name: str, markdown: bool = False) -> Article:
 # ---------------------------------------------------------------------------
 
 # Characters that would start Markdown syntax inside a plain-text paragraph.
-MARKDOWN_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}!|~])")
-# Block syntax at the start of a paragraph: "# ", "> ", "- ", "+ ", "1. ", "1) ", "===".
-MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+# Only characters Python-Markdown unescapes (its ESCAPED_CHARS and the tables extension's |):
+# a backslash before any other character would be shown.
+MARKDOWN_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}!|#])")
+# Block syntax at the start of a paragraph: "- ", "+ ", "1. ", "1) " ("#" is escaped everywhere, ">" becomes &gt;).
+MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([+-]|\d+(?=[.)]))")
 
 
 def escape_markdown(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = MARKDOWN_INLINE_SPECIALS.sub(r"\\\1", text)
+    if text.lstrip().startswith("~~~"):  # a fence for fenced_code; "~" has no backslash escape
+        text = text.replace("~", "&#126;", 1)
     return MARKDOWN_BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if not m[2][0].isdigit() else m[2] + "\\"), text, count=1)
 
 
@@ -941,25 +1238,43 @@ def article_markdown(article: Article) -> str:
     return f"\n\n{SECTION_BREAK}\n\n".join(parts)
 
 
-_MARKDOWN = None
+_MARKDOWN: dict = {}
 
 
-def markdown_renderer():
-    """One Python-Markdown instance per process, reset between documents."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
+def markdown_renderer(fences: bool = True):
+    """One Python-Markdown instance per process and kind, reset between documents.
+
+    Text documents never hold a code fence (escape_markdown escapes every backtick and a leading
+    "~~~"), so they get an instance without fenced_code, which spares its import of codehilite and
+    Pygments (~25 ms of start-up); their output is the same.
+    """
+    if fences not in _MARKDOWN:
         import markdown
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
 
-        _MARKDOWN = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
-    return _MARKDOWN.reset()
+        # Instances, not names: names make Markdown scan every installed package's entry points (~25 ms).
+        extensions = [TableExtension(), SaneListExtension()]
+        if fences:
+            from markdown.extensions.fenced_code import FencedCodeExtension
+
+            extensions.insert(1, FencedCodeExtension())
+        _MARKDOWN[fences] = markdown.Markdown(extensions=extensions, output_format="html")
+    return _MARKDOWN[fences].reset()
 
 
 RUBY_HTML = r'<ruby>\g<base><rp>(</rp><rt lang="zh-Latn-pinyin">\g<reading></rt><rp>)</rp></ruby>'
 
 
+def ruby_element(match: re.Match[str]) -> str:
+    """RUBY_HTML for one marked reading; a function is twice as fast as the template on Python < 3.12."""
+    return f'<ruby>{match["base"]}<rp>(</rp><rt lang="zh-Latn-pinyin">{match["reading"]}</rt><rp>)</rp></ruby>'
+
+
 def ruby_html(html: str) -> str:
-    """Marked readings in HTML turned into ruby elements."""
-    return MARKED_RUBY.sub(RUBY_HTML, html) if RUBY_OPEN in html else html
+    """Marked readings in HTML turned into ruby elements, marked damage into mark elements."""
+    html = MARKED_RUBY.sub(ruby_element, html) if RUBY_OPEN in html else html
+    return damage_html(html) if DAMAGE_OPEN in html or DAMAGE_CLOSE in html else html
 
 
 def inline_html(text: str) -> str:
@@ -985,18 +1300,39 @@ SANITIZE_ATTRIBUTES = {
 }
 
 
+SANITIZE_URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "background", "srcset"})
+# What a browser would still read as a script or document URL once tabs, newlines, spaces
+# and controls are gone (the URL standard removes tabs and newlines anywhere in a URL).
+DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
+URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
+
+
+def safe_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a second check of URLs after nh3's own (entities already decoded)."""
+    if attribute in URL_ATTRIBUTES and DANGEROUS_URL.match(URL_NOISE.sub("", value).lower()):
+        return None
+    return value
+
+
 def sanitize(html: str) -> str:
-    """HTML from a Markdown document, reduced to a safe allowlist by nh3."""
+    """HTML from a Markdown document, reduced to a safe allowlist by nh3.
+
+    Kept: text, structure, tables, figures, ruby, time and links; URLs only http, https,
+    mailto or relative. Dropped with their content: script and style. Dropped, text kept:
+    every other element (iframe, object, embed, form, base, meta, svg, math, ...).
+    Dropped: every attribute not listed (on* handlers, style, id, target, ...) and comments.
+    """
     import nh3
 
-    return nh3.clean(html, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow",
+    return nh3.clean(html, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
+                     url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow",
                      strip_comments=True)
 
 
 def body_html(article: Article) -> list[dict]:
     """One dict per section: its id, heading HTML and body HTML."""
-    html = markdown_renderer().convert(article_markdown(article))
+    html = markdown_renderer(article.markdown).convert(article_markdown(article))
     if article.markdown:
         html = sanitize(html)
     chunks = SECTION_SPLIT.split(html)
@@ -1018,13 +1354,13 @@ def body_html(article: Article) -> list[dict]:
 UI_TEXT = {
     "zh-Hant": {"pinyin": "顯示拼音", "views": "瀏覽 {n} 次", "minutes": "約 {n} 分鐘讀完", "contents": "目錄",
                 "removed": "已移除的網站雜訊（{n} 行）", "source": "來源", "author": "作者", "back": "返回目錄",
-                "index": "文章列表", "warnings": "解析提示"},
+                "index": "文章列表", "warnings": "解析提示", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
     "zh-Hans": {"pinyin": "显示拼音", "views": "浏览 {n} 次", "minutes": "约 {n} 分钟读完", "contents": "目录",
                 "removed": "已移除的网站杂讯（{n} 行）", "source": "来源", "author": "作者", "back": "返回目录",
-                "index": "文章列表", "warnings": "解析提示"},
+                "index": "文章列表", "warnings": "解析提示", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
     "en": {"pinyin": "Show pinyin", "views": "{n} views", "minutes": "{n} min read", "contents": "Contents",
            "removed": "Removed site chrome ({n} lines)", "source": "Source", "author": "By", "back": "Back to contents",
-           "index": "Articles", "warnings": "Parser notes"},
+           "index": "Articles", "warnings": "Parser notes", "colon": ": ", "generated": "Made with {g}", "count": "{n} articles"},
 }
 
 
@@ -1081,6 +1417,28 @@ def json_ld(article: Article) -> dict:
 _ENVIRONMENTS: dict = {}
 
 
+def template_bytecode_cache(jinja2):
+    """Compiled templates kept between runs (Jinja2 checks each against its source), or None.
+
+    Compiling the templates costs a one-page run ~25 ms; the cache lives in Jinja2's per-user
+    temp folder, under a name tied to this environment's settings. RENDER_TEMPLATE_CACHE=0 turns it off.
+    """
+    if os.environ.get("RENDER_TEMPLATE_CACHE") == "0":
+        return None
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass  # a read-only temp folder only costs speed
+
+    try:
+        return QuietCache(pattern="render-py-" + __version__ + "-autoescape-trim-lstrip-strict-%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
 def template_environment(templates: Path | None):
     """A Jinja2 environment over the user's templates, falling back to the built-in ones."""
     key = str(templates)
@@ -1091,7 +1449,7 @@ def template_environment(templates: Path | None):
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
         _ENVIRONMENTS[key] = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
+            undefined=jinja2.StrictUndefined, bytecode_cache=template_bytecode_cache(jinja2),
         )
         _ENVIRONMENTS[key].filters["csp_hash"] = csp_hash
     return _ENVIRONMENTS[key]
@@ -1113,7 +1471,9 @@ def page_context(article: Article) -> dict:
         "lang": article.lang,
         "ui": ui,
         "title_text": clean(article.title),
-        "title_html": inline_html(article.title),
+        # A Chinese headline's spaces separate phrases: it should break there, not inside "17年".
+        "title_html": " ".join(f'<span class="phrase">{inline_html(part)}</span>' for part in article.title.split())
+        if is_cjk_text(clean(article.title)) and len(article.title.split()) > 1 else inline_html(article.title),
         "has_ruby": RUBY_OPEN in article.title or any("<ruby>" in s["html"] for s in sections),
         "date_display": display_date(article.date, article.lang),
         "views_display": ui["views"].format(n=article.views) if article.views is not None else None,
@@ -1156,13 +1516,473 @@ def render_index(entries: list[dict], templates: Path | None = None, lang: str =
 
 
 # ---------------------------------------------------------------------------
-# Restoration hook (script conversion, punctuation, damage); see restore()
+# Restoration: script, punctuation, damage
 # ---------------------------------------------------------------------------
+# restore() works on each text as units, one per character the reader sees:
+# [character, its reading or None, its damage run id or None]. Damage runs are kept in
+# texts as DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() marks them.
+
+FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+ASCII_MARKS = re.compile(r"[,:;!?]+")
+CJK_OPENING = "“‘「『（《〈【〔"
+CJK_CLOSING = "”’」』）》〉】〕"
+CJK_PUNCT = "，。、；：！？…—·～" + CJK_OPENING + CJK_CLOSING
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
+# Spans no restoration touches: URLs everywhere; code, link targets and HTML tags in Markdown.
+URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+MARKDOWN_PROTECTED = re.compile(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
+# UTF-8 read as Latin-1 or Windows-1252: a lead byte's character, then continuation bytes' characters.
+CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_CONT = f"\u0080-\u00bf{CP1252_HIGH}"
+LATIN1_MOJIBAKE = re.compile(f"(?:[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}})+")
+# A character lost to '?' whose converter reading survived without its opening parenthesis: ?dāng)
+ORPHAN_READING = re.compile(f"\\?+(?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
+LOST_IN_NUMBER = re.compile(r"\d+(?:\?+\d+)+")  # 7?25, 2021?7?22: a separator lost between digits
+LOST_AFTER_OPENING = re.compile(f"(?<=[{CJK_OPENING}])\\?+(?=[^\\s?{CJK_CLOSING}])")
+LOST_MARKS = "?\ufffd"
+PARENTHESIS = re.compile(r"[()]")
+MARKED_READING_SPLIT = re.compile(f"{RUBY_OPEN}([^{RUBY_CLOSE}]*){RUBY_CLOSE}")
+DAMAGE_NOTES = {
+    "garbled": {"zh-Hant": "亂碼：這段文字在編碼轉換中損壞，原文無法確定", "zh-Hans": "乱码：这段文字在编码转换中损坏，原文无法确定",
+                "en": "Garbled text: damaged by an encoding error; the original cannot be recovered"},
+    "lost": {"zh-Hant": "缺字：問號代替了編碼轉換中遺失的字", "zh-Hans": "缺字：问号代替了编码转换中遗失的字",
+             "en": "Lost characters: the question marks stand for characters lost to an encoding error"},
+    "unrepaired": {"zh-Hant": "亂碼：以錯誤編碼讀取的文字，無法確切修復", "zh-Hans": "乱码：以错误编码读取的文字，无法确切修复",
+                   "en": "Encoding damage: text read with the wrong encoding that has no exact repair"},
+    "repaired": {"zh-Hant": "已修復的亂碼，原為「{text}」", "zh-Hans": "已修复的乱码，原为“{text}”",
+                 "en": "Repaired encoding damage; the document had “{text}”"},
+}
+DAMAGE_MESSAGES = {
+    "garbled": "garbled text (bytes decoded with the wrong encoding), left as it is and marked: {text}",
+    "lost": "characters lost to '?' or U+FFFD, left as they are and marked: {text}",
+    "unrepaired": "encoding damage without an exact repair, left as it is and marked: {text}",
+    "repaired": "encoding damage repaired exactly and marked: {text} -> {repair}",
+}
+
+
+@dataclass
+class Damage:
+    """One damaged run: why, the text the document has there, and the exact repair shown, if any."""
+
+    cause: str  # garbled, lost, latin-1, gbk, big5
+    text: str
+    repair: str | None = None
+
+    @property
+    def note(self) -> str:
+        return "repaired" if self.repair is not None else "unrepaired" if self.cause in ("latin-1", "gbk", "big5") else self.cause
+
+
+@dataclass
+class Marked:
+    """A text as restore() works on it: the clean text, readings by character index, damaged runs."""
+
+    text: str
+    readings: dict[int, str] = field(default_factory=dict)
+    runs: list[list] = field(default_factory=list)  # [start, end, Damage], in order, never overlapping
+
+    @classmethod
+    def of(cls, text: str) -> Marked:
+        """A text with marked readings taken apart."""
+        if RUBY_OPEN not in text:
+            return cls(text)
+        pieces = MARKED_READING_SPLIT.split(text)
+        readings, at = {}, 0
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                if at:
+                    readings[at - 1] = piece
+            else:
+                at += len(piece)
+        return cls("".join(pieces[0::2]), readings)
+
+    def marked(self, lang: str) -> str:
+        """The text again, with readings and damaged runs marked."""
+        if not self.readings and not self.runs:
+            return self.text
+        # At each position: the reading of the character before it, a run closing, a run opening.
+        inserts: dict[int, list[str]] = {k + 1: [f"{RUBY_OPEN}{reading}{RUBY_CLOSE}"] for k, reading in self.readings.items()}
+        for _start, end, _damage in self.runs:
+            inserts.setdefault(end, []).append(DAMAGE_CLOSE)
+        for start, _end, damage in self.runs:
+            inserts.setdefault(start, []).append(DAMAGE_OPEN + damage_note(damage, lang) + DAMAGE_TEXT)
+        out, at = [], 0
+        for k in sorted(inserts):
+            out.append(self.text[at:k])
+            out.extend(inserts[k])
+            at = k
+        out.append(self.text[at:])
+        return "".join(out)
+
+    def replace(self, start: int, end: int, new: str, damage: Damage) -> None:
+        """Put an exact repair in place of a damaged run, and mark it."""
+        delta = len(new) - (end - start)
+        self.text = self.text[:start] + new + self.text[end:]
+        self.readings = {k + (delta if k >= end else 0): r for k, r in self.readings.items() if not start <= k < end}
+        self.runs = [[s + (delta if s >= end else 0), e + (delta if s >= end else 0), d] for s, e, d in self.runs]
+        self.runs.append([start, start + len(new), damage])
+        self.runs.sort(key=lambda run: run[0])
+
+    def mark(self, start: int, end: int, damage: Damage) -> None:
+        self.runs.append([start, end, damage])
+        self.runs.sort(key=lambda run: run[0])
+
+
+def damage_note(damage: Damage, lang: str) -> str:
+    notes = DAMAGE_NOTES[damage.note]
+    note = notes[lang if lang in notes else "zh-Hant" if lang in TRADITIONAL_TAGS else "zh-Hans" if lang.startswith("zh") else "en"]
+    return note.format(text=damage.text)
+
+
+def protected_mask(text: str, markdown: bool) -> bytearray:
+    """Which characters of a clean text restoration leaves alone (1): URLs, and code or link targets in Markdown."""
+    if markdown and (FENCE.match(text) or all(line.startswith(("    ", "\t")) for line in text.split("\n") if line.strip())):
+        return bytearray(b"\x01" * len(text))
+    mask = bytearray(len(text))
+    for m in (MARKDOWN_PROTECTED if markdown else URL).finditer(text):
+        mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+
+def encodable(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@functools.lru_cache(maxsize=8192)
+def is_foreign(ch: str, traditional: bool) -> bool:
+    """A Han character foreign to the document's script: Simplified-only (in GB2312, not in Big5) or
+    outside Big5-HKSCS in Traditional text, outside GB2312 in Simplified text."""
+    if not CJK_CHAR.match(ch):
+        return False
+    if traditional:
+        return (encodable(ch, "gb2312") and not encodable(ch, "cp950")) or not encodable(ch, "big5hkscs")
+    return not encodable(ch, "gb2312")
+
+
+def foreign_positions(text: str, traditional: bool) -> list[int]:
+    """Indices of the characters foreign to the document's script; the codec finds the candidates at C speed."""
+    import codecs
+
+    candidates: list[int] = []
+
+    def note(error: UnicodeEncodeError) -> tuple[str, int]:
+        candidates.extend(range(error.start, error.end))
+        return "?" * (error.end - error.start), error.end
+    codecs.register_error("render.foreign", note)
+    text.encode("cp950" if traditional else "gb2312", errors="render.foreign")
+    return [k for k in candidates if is_foreign(text[k], traditional)]
+
+
+def exact_repair(text: str, codecs_tried: tuple[str, ...]) -> tuple[str, str] | None:
+    """(codec, repair) when the text is UTF-8 that was read as one of the codecs: bytes back, strictly."""
+    for codec in codecs_tried:
+        try:
+            repaired = (b"".join(ch.encode("cp1252") if ch in CP1252_HIGH else bytes([ord(ch)]) for ch in text)
+                        if codec == "latin-1" else text.encode(codec)).decode("utf-8")
+        except (UnicodeError, ValueError):
+            continue
+        if repaired != text and not any(unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\t" for ch in repaired):
+            return codec, repaired
+    return None
+
+
+def find_mojibake(text: str, mask: bytearray) -> list[tuple[int, int, Damage]]:
+    """Runs of UTF-8 read as Latin-1 (cafÃ©): repaired where ftfy agrees with the exact byte repair."""
+    found = []
+    for m in LATIN1_MOJIBAKE.finditer(text):
+        if any(mask[m.start():m.end()]):
+            continue
+        repair = exact_repair(m[0], ("latin-1",))
+        if repair is None:
+            continue
+        repaired = repair[1]
+        while LATIN1_MOJIBAKE.fullmatch(repaired) and exact_repair(repaired, ("latin-1",)):
+            repaired = exact_repair(repaired, ("latin-1",))[1]  # mojibake of mojibake
+        import ftfy  # only texts that look damaged pay for it
+
+        exact = ftfy.fix_encoding(m[0]) == repaired
+        found.append((m.start(), m.end(), Damage("latin-1", m[0], repaired if exact else None)))
+    return found
+
+
+def grow_over_lost(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span grown over '?' or U+FFFD marks at most two Han characters away on either side."""
+    for step in (-1, 1):
+        k = start - 1 if step < 0 else end
+        for _ in range(3):
+            if not 0 <= k < len(text) or not (CJK_CHAR.match(text[k]) or text[k] in LOST_MARKS):
+                break
+            if text[k] in LOST_MARKS:
+                while 0 <= k + step < len(text) and text[k + step] in LOST_MARKS:
+                    k += step
+                after = text[k + 1] if k + 1 < len(text) else ""
+                if step < 0 or CJK_CHAR.match(after) or after.isdigit():  # not a question mark ending a sentence
+                    start, end = (k, end) if step < 0 else (start, k + 1)
+                break
+            k += step
+    return start, end
+
+
+def joinable(gap: str) -> bool:
+    """Whether two damaged spans this far apart are one run: at most two Han characters or lost marks."""
+    return len(gap) <= 2 and all(CJK_CHAR.match(ch) or ch in LOST_MARKS for ch in gap)
+
+
+def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditional: bool) -> list[tuple[int, int, Damage]]:
+    """Garbled runs and lost characters in a clean Chinese text, as (start, end, Damage)."""
+    n = len(text)
+    spans: list[list[int]] = [[m.start(), m.end()] for m in re.finditer("[?\ufffd]*\ufffd[?\ufffd]*", text)]
+    if "?" in text:
+        spans += [[k, k + 1] for k in readings if text[k] == "?"]
+        spans += [[m.start(), m.end()] for m in ORPHAN_READING.finditer(text)
+                  if any(ch in TONE_LETTERS for ch in m["reading"]) and mark_pinyin(f"中({m['reading']})", False) != f"中({m['reading']})"]
+        spans += [[m.start(), m.end()] for pattern in (LOST_IN_NUMBER, LOST_AFTER_OPENING) for m in pattern.finditer(text)]
+    # Runs of characters foreign to the document's script, at most two characters apart.
+    clusters: list[list[int]] = []
+    for k in foreign_positions(text, traditional):
+        if clusters and joinable(text[clusters[-1][1]:k]):
+            clusters[-1][1], clusters[-1][2] = k + 1, clusters[-1][2] + 1
+        else:
+            clusters.append([k, k + 1, 1])
+    repairs: dict[tuple[int, int], tuple[str, str]] = {}
+    for start, end, count in clusters:
+        if count < 3:
+            continue
+        repair = exact_repair(text[start:end], ("big5", "gbk") if traditional else ("gbk", "big5"))
+        if repair and is_cjk_text(repair[1]):
+            repairs[(start, end)] = repair
+            spans.append([start, end])
+            continue
+        grown = grow_over_lost(text, start, end)
+        if grown != (start, end):  # '?' beside the run: the bytes around it were lost too
+            spans.append(list(grown))
+    if not spans:
+        return []
+    runs: list[list[int]] = []
+    for start, end in sorted(s for s in spans if not any(mask[s[0]:s[1]])):
+        if runs and (start <= runs[-1][1] or joinable(text[runs[-1][1]:start])):
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end])
+    found: list[tuple[int, int, Damage]] = []
+    for index, (start, end) in enumerate(runs):
+        if (start, end) in repairs:
+            codec, repaired = repairs[(start, end)]
+            found.append((start, end, Damage(codec, text[start:end], repaired)))
+            continue
+        low = found[-1][1] if found else 0
+        high = runs[index + 1][0] if index + 1 < len(runs) else n
+        garbled = any(is_foreign(ch, traditional) for ch in text[start:end])
+        if garbled:  # stray Latin letters glued to a garbled run belong to it: 赣H受
+            while start > low and ASCII_LETTER.match(text[start - 1]) and (start < 2 or not ASCII_ALNUM.match(text[start - 2])):
+                start -= 1
+            while end < high and ASCII_LETTER.match(text[end]) and (end + 1 >= n or not ASCII_ALNUM.match(text[end + 1])):
+                end += 1
+        # A quotation mark whose partner was lost inside the run belongs to it too: ‘?dāng)场瘎
+        opening = text[start - 1] if start > low else ""
+        if opening in ("‘", "“") and {"‘": "’", "“": "”"}[opening] not in text[end:].split(opening)[0]:
+            start -= 1
+        closing = text[end] if end < high else ""
+        if closing in ("’", "”") and {"’": "‘", "”": "“"}[closing] not in text[:start].split(closing)[-1]:
+            end += 1
+        found.append((start, end, Damage("garbled" if garbled else "lost", text[start:end])))
+    return found
+
+
+_CONVERTERS: dict = {}
+
+
+def script_converter(script: str):
+    """OpenCC's convert function for 'simplified' or 'traditional', one per process."""
+    config = "t2s.json" if script == "simplified" else "s2t.json"
+    if config not in _CONVERTERS:
+        import opencc  # only --script simplified/traditional pays for it
+
+        _CONVERTERS[config] = opencc.OpenCC(config).convert
+    return _CONVERTERS[config]
+
+
+def convert_marked(text: Marked, frozen: bytearray, convert) -> None:
+    """The text converted by OpenCC in place, except frozen spans; readings stay on their converted characters."""
+    n = len(text.text)
+    cuts = {0, n} | {k for m in re.finditer(rb"\x01+", frozen) for k in m.span()}
+    cuts |= {k for start, end, _damage in text.runs for k in (start, end)}
+    cuts = sorted(cuts)
+    pieces, readings, moved = [], {}, {0: 0}
+    at = 0  # where the current segment starts in the converted text
+    for a, b in zip(cuts, cuts[1:]):
+        segment = text.text[a:b]
+        own = {k - a: r for k, r in text.readings.items() if a <= k < b} if text.readings else {}
+        converted = segment if frozen[a] else convert(segment)
+        if len(converted) != len(segment):
+            # The length changed: convert piece by piece, each piece ending at a reading, which stays on its last character.
+            converted, shifted, start = "", {}, 0
+            for k in sorted(own) + ([len(segment) - 1] if len(segment) - 1 not in own else []):
+                converted += convert(segment[start:k + 1]) or segment[start:k + 1]
+                if k in own:
+                    shifted[len(converted) - 1] = own[k]
+                start = k + 1
+            own = shifted
+        pieces.append(converted)
+        readings.update({at + k: r for k, r in own.items()})
+        at += len(converted)
+        moved[b] = at
+    text.text = "".join(pieces)
+    text.readings = readings
+    text.runs = [[moved[start], moved[end], damage] for start, end, damage in text.runs]
+
+
+def widen_punctuation(text: str, frozen: bytearray) -> str:
+    """ASCII , : ; ! ? ( ) between Chinese characters as full-width marks."""
+    n = len(text)
+    wide: dict[int, str] = {}
+    for m in ASCII_MARKS.finditer(text):
+        start, end = m.span()
+        if any(frozen[start:end]):
+            continue
+        prev, nxt = text[start - 1] if start else "", text[end] if end < n else ""
+        if ASCII_LETTER.match(prev) or ASCII_LETTER.match(nxt):
+            continue
+        left = bool(CJK_CHAR.match(prev)) or (prev != "" and prev in CJK_PUNCT)
+        right = bool(CJK_CHAR.match(nxt)) or (nxt != "" and nxt in CJK_OPENING)
+        plain = "?" not in m[0]  # a question mark beside a digit may be a lost character: leave it
+        if (left and (right or nxt == "" or nxt in CJK_CLOSING or (nxt.isdigit() and plain))) or \
+                ((prev.isdigit() or prev == "%") and right and plain and ":" not in m[0]):
+            wide.update((k, FULLWIDTH[text[k]]) for k in range(start, end))
+    stack = []
+    for m in PARENTHESIS.finditer(text):
+        k = m.start()
+        if m[0] == "(":
+            stack.append(k)
+        elif stack:
+            start = stack.pop()
+            prev, nxt = text[start - 1] if start else " ", text[k + 1] if k + 1 < n else " "
+            if (not frozen[start] and not frozen[k] and CJK_CHAR.search(text, start + 1, k)
+                    and not ASCII_ALNUM.match(prev) and not ASCII_ALNUM.match(nxt)):
+                wide[start], wide[k] = "（", "）"
+    if not wide:
+        return text
+    chars = list(text)
+    for k, mark in wide.items():
+        chars[k] = mark
+    return "".join(chars)
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """What restore() does to every text of one article."""
+
+    lang: str  # the page's language after conversion: the language of the damage notes
+    convert: object = None  # OpenCC's convert function, or None
+    widen: bool = False  # full-width punctuation
+    chinese: bool = False  # look for garbled Chinese and lost characters
+    traditional: bool = False  # the document's own script, for foreign characters
+    markdown: bool = False
+
+
+def restore_text(text: str, how: Restoration, detect: bool = True) -> tuple[str, list[Damage]]:
+    """One text restored: damage marked (and repaired where exact), script converted, punctuation widened."""
+    marked = Marked.of(text)
+    if marked.text.isascii():  # no Chinese, nothing encoded wrongly: nothing to restore
+        return text, []
+    mask = protected_mask(marked.text, how.markdown)
+    if detect:
+        for start, end, damage in reversed(find_mojibake(marked.text, mask)):
+            shown = damage.repair if damage.repair is not None else damage.text
+            marked.replace(start, end, shown, damage)
+            mask[start:end] = bytes(len(shown))
+        if how.chinese:
+            taken = bytearray(mask)
+            for start, end, _damage in marked.runs:
+                taken[start:end] = b"\x01" * (end - start)
+            for start, end, damage in reversed(find_damage(marked.text, marked.readings, taken, how.traditional)):
+                if damage.repair is None:
+                    marked.mark(start, end, damage)
+                else:
+                    marked.replace(start, end, damage.repair, damage)
+                    mask[start:end] = bytes(len(damage.repair))
+    if how.convert is not None or how.widen:
+        # Protected spans and unrepaired damage stay exactly as the document has them.
+        frozen = bytearray(mask)
+        for start, end, damage in marked.runs:
+            if damage.repair is None:
+                frozen[start:end] = b"\x01" * (end - start)
+        if how.convert is not None:
+            before = len(marked.text)
+            convert_marked(marked, frozen, how.convert)
+            if len(marked.text) != before:
+                frozen = protected_mask(marked.text, how.markdown)
+                for start, end, damage in marked.runs:
+                    if damage.repair is None:
+                        frozen[start:end] = b"\x01" * (end - start)
+        if how.widen:
+            marked.text = widen_punctuation(marked.text, frozen)
+    return marked.marked(how.lang), [damage for _start, _end, damage in marked.runs]
+
+
+def damage_html(html: str) -> str:
+    """Marked damage runs in HTML as <mark> elements explained on hover and to screen readers."""
+    from html import escape, unescape
+
+    def mark(m: re.Match[str]) -> str:
+        note = unescape(m["note"])
+        spoken = f"（{note}）" if CJK_CHAR.search(note) else f" ({note})"
+        return (f'<mark class="damaged" title="{escape(note)}">{m["run"]}'
+                f'<span class="visually-hidden">{escape(spoken, quote=False)}</span></mark>')
+    return DAMAGE_MARKS.sub("", DAMAGE_RUN.sub(mark, html))
+
+
+def damage_warning(damage: Damage, where: dict) -> dict:
+    if where.get("paragraph") is not None:
+        place = f"section {where['section']}, paragraph {where['paragraph']} (counted from 0)"
+    elif where.get("section") is not None:
+        place = f"heading of section {where['section']} (counted from 0)"
+    else:
+        place = where["field"]
+    message = DAMAGE_MESSAGES[damage.note].format(text=repr(damage.text), repair=repr(damage.repair))
+    warning = {"kind": "mojibake" if damage.repair is not None else "damage", "cause": damage.cause,
+               "message": f"{place}: {message}", "text": damage.text}
+    if damage.repair is not None:
+        warning["repair"] = damage.repair
+    return {**warning, **where}
 
 
 def restore(article: Article, options: Options) -> Article:
-    """The article with the requested text restoration applied."""
-    return article
+    """The article with damage marked, script converted and punctuation widened as the options ask."""
+    lang = article.lang
+    chinese = lang.lower().startswith("zh")
+    convert = None
+    if options.script != "original" and not lang.lower().startswith(("ja", "ko")):
+        convert = script_converter(options.script)
+        if chinese:
+            lang = "zh-Hans" if options.script == "simplified" else "zh-Hant"
+    how = Restoration(lang=lang, convert=convert, widen=chinese and not options.keep_punctuation, chinese=chinese,
+                      traditional=article.lang in TRADITIONAL_TAGS, markdown=article.markdown)
+    warnings: list[dict] = []
+
+    def fix(text: str, field: str, section: int | None = None, paragraph: int | None = None) -> str:
+        restored, runs = restore_text(text, how)
+        where = {"field": field, "section": section, "paragraph": paragraph}
+        warnings.extend(damage_warning(damage, where) for damage in runs)
+        return restored
+
+    title = fix(article.title, "title")
+    sections = tuple(
+        Section(fix(s.heading, "heading", i) if s.heading is not None else None,
+                tuple(fix(p, "paragraph", i, j) for j, p in enumerate(s.paragraphs)))
+        for i, s in enumerate(article.sections))
+    plain = dataclasses.replace(how, markdown=False)
+    metadata = {name: restore_text(value, plain, detect=False)[0] if value else value
+                for name, value in (("source", article.source), ("author", article.author))}
+    boilerplate = tuple(restore_text(line, dataclasses.replace(plain, widen=False), detect=False)[0] for line in article.boilerplate)
+    return dataclasses.replace(article, title=title, sections=sections, boilerplate=boilerplate, lang=lang,
+                               warnings=article.warnings + tuple(warnings), **metadata)
 
 
 # ---------------------------------------------------------------------------
@@ -1193,10 +2013,22 @@ def analyse_document(text: str, name: str, markdown: bool = False, options: Opti
 UNSAFE_NAME = re.compile(r"[^\w.\-\u3400-\u9fff]+")
 
 
+# Names Windows reserves for devices, whatever the extension.
+RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
+MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name within 255 bytes
+
+
 def safe_stem(path: Path) -> str:
-    """An output file stem from an input name: no separators, no leading dot, no controls."""
-    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._") or "document"
-    return stem[:120]
+    """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
+
+    No path separators, no leading dot, no control or invisible characters, not a device name,
+    at most MAX_STEM_BYTES of UTF-8.
+    """
+    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        stem = stem[:-1].rstrip("._-")
+    stem = stem or "document"
+    return f"{stem}_" if stem.split(".")[0].lower() in RESERVED_NAMES else stem
 
 
 def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -1204,7 +2036,8 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     found, errors = [], []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
+            # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         elif path.exists() or path.is_symlink():
             found.append(path)
@@ -1224,13 +2057,18 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
     stems: dict[str, int] = {}
     for path in inputs:
         stems[safe_stem(path).lower()] = stems.get(safe_stem(path).lower(), 0) + 1
-    names = {}
+    names: dict[Path, str] = {}
+    taken = {f"{stem}.html" for stem, count in stems.items() if count == 1}
     for path in inputs:
         stem = safe_stem(path)
         if stems[stem.lower()] > 1 or stem.lower() == "index":
-            digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-            stem = f"{stem}-{digest}"
+            digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
+            length = 8
+            while f"{stem}-{digest[:length]}.html".lower() in taken and length < len(digest):
+                length += 4  # a hashed name that meets another input's own name
+            stem = f"{stem}-{digest[:length]}"
         names[path] = stem + ".html"
+        taken.add(names[path].lower())
     return names
 
 
@@ -1246,19 +2084,39 @@ def write_atomic(path: Path, content: str) -> None:
 
 
 def renderer_fingerprint(templates: Path | None, options: Options) -> str:
-    """A hash of everything besides the input that shapes a page."""
+    """A hash of everything besides the input that shapes a page.
+
+    The renderer's own source, every file of the template folders (a template may include any of
+    them, as page.html includes style.css) and the options.
+    """
     digest = hashlib.sha256(__version__.encode())
     digest.update(Path(__file__).read_bytes())
     for folder in ([templates] if templates else []) + [BUILTIN_TEMPLATES]:
-        for template in sorted(folder.glob("*.html")):
-            digest.update(template.name.encode() + template.read_bytes())
+        for template in sorted(p for p in folder.iterdir() if p.is_file()):
+            digest.update(len(template.name).to_bytes(4, "big") + template.name.encode("utf-8", "surrogateescape"))
+            data = template.read_bytes()
+            digest.update(len(data).to_bytes(8, "big") + data)
     digest.update(repr(dataclasses.astuple(options)).encode())
     return digest.hexdigest()
+
+
+def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
+    """The manifest's key for one input: its bytes under this renderer; None when it cannot be read."""
+    try:
+        if path.stat().st_size > max_size:
+            return None
+        return hashlib.sha256(fingerprint.encode() + path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 # ---------------------------------------------------------------------------
 # Batch work (runs in worker processes)
 # ---------------------------------------------------------------------------
+
+
+# The metadata of each page that the index and the manifest keep.
+INDEX_FIELDS = ("title", "date", "source", "lang")
 
 
 @dataclass(frozen=True)
@@ -1276,25 +2134,33 @@ class Job:
 def run_job(job: Job) -> dict:
     """Render or analyse one file; a dict with status 'ok', 'skipped' or 'error'."""
     try:
-        if job.output is not None and job.output.resolve() == job.path.resolve():
+        if job.output is not None and os.path.realpath(job.output) == os.path.realpath(job.path):
             raise DocumentError("output would overwrite the input")
         text, encoding = read_document(job.path, job.options.max_size)
         markdown = job.path.suffix.lower() in MARKDOWN_SUFFIXES
         name = safe_stem(job.path) if job.output is None else job.output.stem
         if job.output is None:
             return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
-        content_hash = hashlib.sha256(job.fingerprint.encode() + job.path.read_bytes()).hexdigest()
-        if job.previous_hash == content_hash and job.output.exists():
-            return {"status": "skipped", "hash": content_hash}
+        digest = hashlib.sha256(job.fingerprint.encode() + job.path.read_bytes()).hexdigest()
+        if job.previous_hash == digest and job.output.exists():
+            return {"status": "skipped", "hash": digest}
         page, meta = render_document(text, name, markdown, job.options, job.templates, encoding)
         write_atomic(job.output, page)
-        return {"status": "ok", "meta": meta, "hash": content_hash}
+        # Only what the index and the manifest need goes back to the main process, never the page.
+        return {"status": "ok", "meta": {key: meta[key] for key in INDEX_FIELDS}, "hash": digest}
     except DocumentError as error:
-        return {"status": "error", "message": f"{job.path}: {error}"}
+        return {"status": "error", "message": one_line(f"{job.path}: {error}")}
     except OSError as error:
-        return {"status": "error", "message": f"{job.path}: cannot write {job.output}: {error.strerror or error}"}
+        if error.filename is not None and os.path.abspath(error.filename) == os.path.abspath(job.path):
+            return {"status": "error", "message": one_line(f"{job.path}: cannot be read ({error.strerror or error})")}
+        return {"status": "error", "message": one_line(f"{job.path}: cannot write {job.output}: {error.strerror or error}")}
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
-        return {"status": "error", "message": f"{job.path}: internal error: {type(error).__name__}: {error}"}
+        return {"status": "error", "message": one_line(f"{job.path}: internal error: {type(error).__name__}: {error}")}
+
+
+def one_line(message: str) -> str:
+    """A message as one printable line: control characters (newlines in a file name too) escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in message)
 
 
 def run_jobs(jobs: list[Job], workers: int):
@@ -1305,6 +2171,13 @@ def run_jobs(jobs: list[Job], workers: int):
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    if context.get_start_method() == "fork" and jobs[0].output is not None:
+        # Markdown, Jinja2 and the compiled templates loaded once, here: every forked worker inherits them.
+        try:
+            markdown_renderer(False)
+            template_environment(jobs[0].templates).get_template("page.html")
+        except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
+            pass
     with context.Pool(workers) as pool:
         yield from pool.imap(run_job, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
 
@@ -1350,8 +2223,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether path is folder or lies inside it, symbolic links resolved."""
+    path, folder = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return path == folder or folder in path.parents
+
+
 def error_line(message: str) -> None:
-    print(f"render.py: error: {message}", file=sys.stderr)
+    print(f"render.py: error: {one_line(message)}", file=sys.stderr)
 
 
 def load_manifest(out_dir: Path) -> dict:
@@ -1363,25 +2242,33 @@ def load_manifest(out_dir: Path) -> dict:
 
 
 class Progress:
-    """A one-line progress report on an interactive stderr."""
+    """A one-line progress report on an interactive stderr: done/total, rate, time left.
+
+    Redrawn at most ten times a second; nothing at all when stderr is not a terminal or with -q.
+    """
 
     def __init__(self, total: int, enabled: bool):
         import time
 
         self.clock, self.total, self.done = time.monotonic, total, 0
-        self.start = self.clock()
+        self.start = self.shown = self.clock()
         self.enabled = enabled and total > 1 and sys.stderr.isatty()
 
     def step(self) -> None:
         self.done += 1
-        if not self.enabled or (self.done % 10 and self.done != self.total):
+        if not self.enabled:
             return
-        elapsed = max(self.clock() - self.start, 1e-6)
-        rate = self.done / elapsed
-        left = (self.total - self.done) / rate
-        sys.stderr.write(f"\r{self.done}/{self.total}  {rate:.0f} docs/s  {left:.0f}s left ")
+        now = self.clock()
+        if now - self.shown < 0.1 and self.done != self.total:
+            return
+        self.shown = now
+        rate = self.done / max(now - self.start, 1e-6)
+        left = round((self.total - self.done) / rate)
+        eta = f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}" if left >= 3600 else f"{left // 60}:{left % 60:02d}"
+        sys.stderr.write(f"\r{self.done}/{self.total}  {rate:.0f} docs/s  {eta} left \x1b[K")
         if self.done == self.total:
             sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1409,44 +2296,58 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if errors or len(documents) < len(inputs) else 0
 
     out_dir = args.output
+    if inside(out_dir, DEFAULT_INPUT):
+        build_parser().error(f"--output {out_dir}: pages are never written into {DEFAULT_INPUT.name}/")
+    problem = None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        error_line(f"{out_dir}: output folder is a file")
-        return 1
+        problem = "output folder is a file" if out_dir.exists() else "cannot create output folder: a parent is a file"
     except OSError as error:
-        error_line(f"{out_dir}: cannot create output folder: {error.strerror or error}")
-        return 1
-    if not os.access(out_dir, os.W_OK):
-        error_line(f"{out_dir}: output folder is not writable")
+        problem = f"cannot create output folder: {error.strerror or error}"
+    if problem is None and not os.access(out_dir, os.W_OK):
+        problem = "output folder is not writable"
+    if problem:
+        error_line(f"{out_dir}: {problem}")
+        if not args.quiet:
+            print(f"rendered 0, failed {len(inputs) + len(errors)} -> {out_dir}", file=sys.stderr)
         return 1
     names = output_names(inputs)
-    input_dirs = {p.resolve().parent for p in inputs}
-    if out_dir.resolve() in input_dirs and any(p.resolve().parent == out_dir.resolve() and p.suffix.lower() in DOCUMENT_SUFFIXES for p in inputs):
-        pass  # pages are .html, inputs are .txt/.md: never the same file
     manifest = {} if args.force else load_manifest(out_dir)
     fingerprint = renderer_fingerprint(args.templates, options)
-    jobs = [Job(path, out_dir / names[path], options, args.templates, fingerprint,
-                manifest.get(names[path], {}).get("hash")) for path in inputs]
-    progress = Progress(len(jobs), not args.quiet)
+    # Unchanged inputs are settled here, from their bytes' hash, before any worker starts:
+    # an unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
+    existing = set(os.listdir(out_dir)) if manifest else set()
+    plan: list[tuple[str, dict | None]] = []  # (page name, manifest entry when unchanged), in input order
+    jobs: list[Job] = []
+    for path in inputs:
+        name = names[path]
+        previous = manifest.get(name)
+        if isinstance(previous, dict) and name in existing and previous.get("hash") == content_hash(path, fingerprint, options.max_size):
+            plan.append((name, previous))
+        else:
+            plan.append((name, None))
+            jobs.append(Job(path, out_dir / name, options, args.templates, fingerprint))
+    progress = Progress(len(plan), not args.quiet)
     new_manifest, entries, rendered, skipped, failed = {}, [], 0, 0, len(errors)
-    for job, result in zip(jobs, run_jobs(jobs, args.jobs)):
+    results = run_jobs(jobs, args.jobs)  # streamed in input order; pages never come back, only INDEX_FIELDS
+    for name, unchanged in plan:
+        result = {"status": "skipped"} if unchanged is not None else next(results)
         progress.step()
-        name = job.output.name
         if result["status"] == "error":
             error_line(result["message"])
             failed += 1
             continue
         if result["status"] == "skipped":
             skipped += 1
-            entry = manifest[name]
+            entry = unchanged if unchanged is not None else manifest[name]
         else:
             rendered += 1
-            meta = result["meta"]
-            entry = {"hash": result["hash"], "title": meta["title"], "date": meta["date"],
-                     "source": meta["source"], "lang": meta["lang"]}
+            entry = {"hash": result["hash"], **{key: result["meta"][key] for key in INDEX_FIELDS}}
         new_manifest[name] = entry
         entries.append({**entry, "href": name})
+    for _ in results:  # nothing is left; this closes the pool
+        pass
     if entries:
         try:
             write_atomic(out_dir / "index.html", render_index([dict(e) for e in entries], args.templates))
