@@ -1226,6 +1226,55 @@ def escape_markdown(text: str) -> str:
     return MARKDOWN_BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if not m[2][0].isdigit() else m[2] + "\\"), text, count=1)
 
 
+# Python-Markdown scans from each "[" to its "]" and the standard library's HTML parser from each
+# "<tag" to its ">": unclosed ones in bulk ("[[[[…", "<a <a <a …") make that quadratic.
+BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+LIVE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
+TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")
+
+
+def defuse_markdown(source: str) -> str:
+    """Markdown source whose parse stays linear in its size.
+
+    When the scans for "]" and ">" would cost more than a few times the text's length
+    (no real document comes near), every "[" is escaped and every "<" that another "<"
+    follows before any ">" becomes &lt;: the text is all kept, shown as typed, but those
+    links and tags no longer work. Documents under the budget are returned unchanged.
+    """
+    budget = 8 * len(source) + 100_000
+    if source.count("[") > 16:
+        stack, cost = [], 0
+        for m in BRACKET_OR_ESCAPE.finditer(source):
+            if m[0] == "[":
+                stack.append(m.start())
+            elif m[0] == "]" and stack:
+                cost += m.start() - stack.pop()
+        for start in stack:  # unclosed: scanned to the end of its block
+            end = source.find("\n\n", start)
+            cost += (end if end >= 0 else len(source)) - start
+        if cost > budget:
+            source = LIVE_BRACKET.sub(r"\1\\[", source)
+    if source.count("<") > 16:
+        openers, cost, doomed = [], 0, []
+        for m in TAG_OPEN_OR_CLOSE.finditer(source):
+            if m[0] != ">":
+                openers.append(m.start())
+            elif openers:  # every "<" since the last ">" is scanned up to here
+                cost += sum(m.start() - start for start in openers)
+                doomed.extend(openers[:-1])  # another tag opened before it closed
+                openers = []
+        cost += sum(len(source) - start for start in openers)
+        doomed.extend(openers)  # never closed
+        if cost > budget and doomed:
+            pieces, last = [], 0
+            for start in sorted(doomed):
+                pieces.append(source[last:start])
+                pieces.append("&lt;")
+                last = start + 1
+            source = "".join(pieces) + source[last:]
+    return source
+
+
 def article_markdown(article: Article) -> str:
     """The body as one Markdown text, sections separated by SECTION_BREAK paragraphs."""
     parts = []
@@ -1235,7 +1284,8 @@ def article_markdown(article: Article) -> str:
             chunk.append("## " + (section.heading if article.markdown else escape_markdown(section.heading)))
         chunk.extend(section.paragraphs if article.markdown else (escape_markdown(p) for p in section.paragraphs))
         parts.append("\n\n".join(chunk))
-    return f"\n\n{SECTION_BREAK}\n\n".join(parts)
+    joined = f"\n\n{SECTION_BREAK}\n\n".join(parts)
+    return defuse_markdown(joined) if article.markdown else joined
 
 
 _MARKDOWN: dict = {}
@@ -1518,9 +1568,10 @@ def render_index(entries: list[dict], templates: Path | None = None, lang: str =
 # ---------------------------------------------------------------------------
 # Restoration: script, punctuation, damage
 # ---------------------------------------------------------------------------
-# restore() works on each text as units, one per character the reader sees:
-# [character, its reading or None, its damage run id or None]. Damage runs are kept in
-# texts as DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() marks them.
+# restore() takes each text apart into a Marked: the clean text, the readings by character index and
+# the damaged runs; it finds damage in the document's own script, then converts the script, then widens
+# punctuation, and puts the text back together. Damaged runs are kept in texts as
+# DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() turns them into <mark> elements.
 
 FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 ASCII_MARKS = re.compile(r"[,:;!?]+")
@@ -1529,7 +1580,7 @@ CJK_CLOSING = "”’」』）》〉】〕"
 CJK_PUNCT = "，。、；：！？…—·～" + CJK_OPENING + CJK_CLOSING
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
-TRADITIONAL_TAGS = ("zh-Hant", "zh-TW", "zh-HK", "zh-MO")
+TRADITIONAL_TAG = re.compile(r"^zh-(?:hant|tw|hk|mo)\b", re.I)  # zh-Hant, zh-TW, zh-Hant-HK
 # Spans no restoration touches: URLs everywhere; code, link targets and HTML tags in Markdown.
 URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+")
 MARKDOWN_PROTECTED = re.compile(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
@@ -1632,7 +1683,7 @@ class Marked:
 
 def damage_note(damage: Damage, lang: str) -> str:
     notes = DAMAGE_NOTES[damage.note]
-    note = notes[lang if lang in notes else "zh-Hant" if lang in TRADITIONAL_TAGS else "zh-Hans" if lang.startswith("zh") else "en"]
+    note = notes["zh-Hant" if TRADITIONAL_TAG.match(lang) else "zh-Hans" if lang.lower().startswith("zh") else "en"]
     return note.format(text=damage.text)
 
 
@@ -1963,12 +2014,12 @@ def restore(article: Article, options: Options) -> Article:
         if chinese:
             lang = "zh-Hans" if options.script == "simplified" else "zh-Hant"
     how = Restoration(lang=lang, convert=convert, widen=chinese and not options.keep_punctuation, chinese=chinese,
-                      traditional=article.lang in TRADITIONAL_TAGS, markdown=article.markdown)
+                      traditional=bool(TRADITIONAL_TAG.match(article.lang)), markdown=article.markdown)
     warnings: list[dict] = []
 
-    def fix(text: str, field: str, section: int | None = None, paragraph: int | None = None) -> str:
+    def fix(text: str, part: str, section: int | None = None, paragraph: int | None = None) -> str:
         restored, runs = restore_text(text, how)
-        where = {"field": field, "section": section, "paragraph": paragraph}
+        where = {"field": part, "section": section, "paragraph": paragraph}
         warnings.extend(damage_warning(damage, where) for damage in runs)
         return restored
 
