@@ -1217,8 +1217,18 @@ MARKDOWN_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}!|#])")
 MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([+-]|\d+(?=[.)]))")
 
 
+# Python-Markdown rebuilds a paragraph's text once per inline match (each escape, entity, ...), so a
+# paragraph's cost grows with its length times its matches. Beyond this product a plain-text paragraph
+# goes in as a ready HTML block, which Markdown passes through untouched: the same <p>, in linear time.
+MARKDOWN_INLINE_BUDGET = 2_000_000
+MARKDOWN_MATCH_CHARS = re.compile(r"[&<>\\`*_\[\]{}!|#]")
+
+
 def escape_markdown(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text."""
+    if len(text) > 1000 and len(text) * len(MARKDOWN_MATCH_CHARS.findall(text)) > MARKDOWN_INLINE_BUDGET:
+        # Only long paragraphs come here (a heading is never 1000 characters long).
+        return "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = MARKDOWN_INLINE_SPECIALS.sub(r"\\\1", text)
     if text.lstrip().startswith("~~~"):  # a fence for fenced_code; "~" has no backslash escape
