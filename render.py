@@ -280,9 +280,21 @@ class _CharWidths(dict):
 CHAR_WIDTHS = _CharWidths()
 
 
+# Per-line results the parser asks for several times are cached for lines up to this long
+# (longer ones are rare and would make the caches hold a lot of text).
+CACHED_LINE = 1000
+
+
+def _display_width(text: str) -> int:
+    return len(text) if text.isascii() else sum(map(CHAR_WIDTHS.__getitem__, text))
+
+
+_display_width_cached = functools.lru_cache(maxsize=4096)(_display_width)
+
+
 def display_width(text: str) -> int:
     """Columns the text takes in a terminal: wide CJK characters count twice."""
-    return len(text) if text.isascii() else sum(map(CHAR_WIDTHS.__getitem__, text))
+    return _display_width_cached(text) if len(text) <= CACHED_LINE else _display_width(text)
 
 
 def is_cjk_text(text: str) -> bool:
@@ -327,9 +339,15 @@ def slug(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^\w\u3400-\u9fff-]+", "-", clean(text).strip().lower()).strip("-") or "section"
     if base[0].isdigit():
         base = "s-" + base
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
+    candidate = base
+    if candidate in taken:  # base-2, base-3, ...: the first free number, found in O(log n) probes
+        low, high = 1, 2
+        while f"{base}-{high}" in taken:
+            low, high = high, high * 2
+        while high - low > 1:  # base-low is taken (or low == 1), base-high is free
+            middle = (low + high) // 2
+            low, high = (middle, high) if f"{base}-{middle}" in taken else (low, middle)
+        candidate = f"{base}-{high}"
     taken.add(candidate)
     return candidate
 
@@ -402,6 +420,9 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(codec), name
             except UnicodeDecodeError:
+                lenient = data[len(bom):].decode(codec, errors="replace")
+                if codec == "utf-8" and lenient.count("\ufffd") * 200 <= sum(ord(ch) > 0x7F for ch in lenient):
+                    return lenient, name  # a few damaged bytes, as below
                 raise DocumentError(f"not a text document (invalid {name} after its byte order mark)") from None
     if b"\x00" in data[:65536]:
         raise DocumentError("not a text document")
@@ -680,13 +701,20 @@ class Line:
         return not self.clean
 
 
-@functools.lru_cache(maxsize=4096)  # the parser asks about each line several times; chrome lines recur across pages
 def chrome_kind(text: str) -> str | None:
     """Which kind of site chrome a clean line is, if any."""
+    return _chrome_kind_cached(text) if len(text) <= CACHED_LINE else _chrome_kind(text)
+
+
+def _chrome_kind(text: str) -> str | None:
     for kind, pattern in CHROME_PATTERNS:
         if pattern.search(text):
             return kind
     return None
+
+
+# The parser asks about each line several times, and chrome lines recur from page to page.
+_chrome_kind_cached = functools.lru_cache(maxsize=4096)(_chrome_kind)
 
 
 def ends_sentence(text: str) -> bool:
@@ -1244,13 +1272,16 @@ TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")
 
 
 def defuse_markdown(source: str) -> str:
-    """Markdown source whose parse stays linear in its size.
+    """Markdown source whose parse stays near linear in its size.
 
-    When the scans for "]" and ">" would cost more than a few times the text's length
-    (no real document comes near), every "[" is escaped and every "<" that another "<"
-    follows before any ">" becomes &lt;: the text is all kept, shown as typed, but those
-    links and tags no longer work. Documents under the budget are returned unchanged.
+    A paragraph whose length times its inline marks exceeds MARKDOWN_BLOCK_BUDGET is shown
+    as literal text. When the scans for "]" and ">" would cost more than a few times the
+    text's length, every "[" is escaped and every "<" that another "<" follows before any
+    ">" becomes &lt;. The text is all kept, shown as typed, only those links and tags no
+    longer work. No real document comes near these budgets: it is returned unchanged.
     """
+    if len(source) ** 2 > MARKDOWN_BLOCK_BUDGET:  # no block of a shorter text can be over budget
+        source = literal_heavy_blocks(source)
     budget = 8 * len(source) + 100_000
     if source.count("[") > 16:
         stack, cost = [], 0
@@ -1259,9 +1290,11 @@ def defuse_markdown(source: str) -> str:
                 stack.append(m.start())
             elif m[0] == "]" and stack:
                 cost += m.start() - stack.pop()
-        for start in stack:  # unclosed: scanned to the end of its block
-            end = source.find("\n\n", start)
-            cost += (end if end >= 0 else len(source)) - start
+        if stack:  # unclosed: scanned to the end of its block
+            import bisect
+
+            ends = [m.start() for m in re.finditer("\n\n", source)] + [len(source)]
+            cost += sum(ends[bisect.bisect_left(ends, start)] - start for start in stack)
         if cost > budget:
             source = LIVE_BRACKET.sub(r"\1\\[", source)
     if source.count("<") > 16:
@@ -1283,6 +1316,22 @@ def defuse_markdown(source: str) -> str:
                 last = start + 1
             source = "".join(pieces) + source[last:]
     return source
+
+
+MARKDOWN_BLOCK_BUDGET = 20_000_000  # a block's length times its inline matches: ~1 s of Python-Markdown
+
+
+def literal_heavy_blocks(source: str) -> str:
+    """Source with each paragraph too costly to parse inline turned into literal text (an HTML <p>)."""
+    blocks, in_fence = source.split("\n\n"), False
+    for index, block in enumerate(blocks):
+        fences = sum(1 for line in block.split("\n") if FENCE.match(line))
+        if not in_fence and not fences and not block.lstrip().startswith(("|", ">", "    ", "\t")) and "\n|" not in block \
+                and len(block) * len(MARKDOWN_MATCH_CHARS.findall(block)) > MARKDOWN_BLOCK_BUDGET:
+            literal = block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;")
+            blocks[index] = f"<p>{literal}</p>"  # raw HTML: Markdown leaves it alone
+        in_fence ^= fences % 2 == 1
+    return "\n\n".join(blocks)
 
 
 def article_markdown(article: Article) -> str:
@@ -1390,9 +1439,36 @@ def sanitize(html: str) -> str:
                      strip_comments=True)
 
 
+# Text documents longer than this are converted a slice at a time (see convert_markdown).
+MARKDOWN_SLICE = 128 * 1024
+
+
+def convert_markdown(source: str, markdown_document: bool) -> str:
+    """HTML of one document's Markdown, in time linear in its length.
+
+    Python-Markdown's block parser takes time quadratic in the number of blocks (a list.pop(0)
+    per block). A text document's Markdown is escaped text, one line per block, with no reference
+    links and nothing else that reaches from one block to another: its blocks convert alike alone
+    or together, so a long one is converted a slice of blocks at a time.
+    """
+    renderer = markdown_renderer(markdown_document)
+    if markdown_document or len(source) <= MARKDOWN_SLICE:
+        return renderer.convert(source)
+    pieces, current, size = [], [], 0
+    for block in source.split("\n\n"):
+        current.append(block)
+        size += len(block) + 2
+        if size >= MARKDOWN_SLICE:
+            pieces.append("\n\n".join(current))
+            current, size = [], 0
+    if current:
+        pieces.append("\n\n".join(current))
+    return "\n".join(html for html in (renderer.reset().convert(piece) for piece in pieces) if html)
+
+
 def body_html(article: Article) -> list[dict]:
     """One dict per section: its id, heading HTML and body HTML."""
-    html = markdown_renderer(article.markdown).convert(article_markdown(article))
+    html = convert_markdown(article_markdown(article), article.markdown)
     if article.markdown:
         html = sanitize(html)
     chunks = SECTION_SPLIT.split(html)
@@ -1592,7 +1668,7 @@ ASCII_LETTER = re.compile(r"[A-Za-z]")
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 TRADITIONAL_TAG = re.compile(r"^zh-(?:hant|tw|hk|mo)\b", re.I)  # zh-Hant, zh-TW, zh-Hant-HK
 # Spans no restoration touches: URLs everywhere; code, link targets and HTML tags in Markdown.
-URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
 MARKDOWN_PROTECTED = re.compile(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
 # UTF-8 read as Latin-1 or Windows-1252: a lead byte's character, then continuation bytes' characters.
 CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -2164,11 +2240,10 @@ def renderer_fingerprint(templates: Path | None, options: Options) -> str:
 def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
     """The manifest's key for one input: its bytes under this renderer; None when it cannot be read."""
     try:
-        if path.stat().st_size > max_size:
-            return None
-        return hashlib.sha256(fingerprint.encode() + path.read_bytes()).hexdigest()
-    except OSError:
+        data = read_bytes_safely(path, max_size)  # never blocks on a pipe put where a file was
+    except DocumentError:
         return None
+    return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
 # ---------------------------------------------------------------------------
@@ -2202,7 +2277,7 @@ def run_job(job: Job) -> dict:
         name = safe_stem(job.path) if job.output is None else job.output.stem
         if job.output is None:
             return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
-        digest = hashlib.sha256(job.fingerprint.encode() + job.path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(job.fingerprint.encode() + read_bytes_safely(job.path, job.options.max_size)).hexdigest()
         if job.previous_hash == digest and job.output.exists():
             return {"status": "skipped", "hash": digest}
         page, meta = render_document(text, name, markdown, job.options, job.templates, encoding)
@@ -2224,23 +2299,32 @@ def one_line(message: str) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in message)
 
 
-def run_jobs(jobs: list[Job], workers: int):
-    """Results in input order, from a process pool when the batch is worth one."""
-    if workers <= 1 or len(jobs) < 4:
+def run_jobs(jobs, workers: int, total: int | None = None):
+    """Results in input order, from a process pool when the batch is worth one.
+
+    jobs may be a list or, with total given, an iterator: the pool takes jobs as workers free up.
+    """
+    if total is None:
+        jobs = list(jobs)
+        total = len(jobs)
+    if workers <= 1 or total < 4:
         yield from map(run_job, jobs)
         return
+    import itertools
     import multiprocessing
 
+    jobs = iter(jobs)
+    first = next(jobs)
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    if context.get_start_method() == "fork" and jobs[0].output is not None:
+    if context.get_start_method() == "fork" and first.output is not None:
         # Markdown, Jinja2 and the compiled templates loaded once, here: every forked worker inherits them.
         try:
             markdown_renderer(False)
-            template_environment(jobs[0].templates).get_template("page.html")
+            template_environment(first.templates).get_template("page.html")
         except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
             pass
-    with context.Pool(workers) as pool:
-        yield from pool.imap(run_job, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+    with context.Pool(min(workers, total)) as pool:
+        yield from pool.imap(run_job, itertools.chain([first], jobs), chunksize=max(1, min(32, total // (workers * 8))))
 
 
 # ---------------------------------------------------------------------------
@@ -2255,6 +2339,14 @@ EPILOG = """examples:
   python render.py --templates mytheme/  use mytheme/page.html (others from the built-in set)
 
 exit status: 0 all rendered, 1 some input failed (the rest are still rendered), 2 usage error."""
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -2274,7 +2366,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="convert Chinese text with OpenCC, e.g. --script simplified (default: original)")
     parser.add_argument("--keep-punctuation", action="store_true",
                         help="leave ASCII punctuation between Chinese characters as it is")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("-j", "--jobs", type=int, default=available_cores(), metavar="N",
                         help="worker processes for a batch (default: number of cores), e.g. -j 1")
     parser.add_argument("--force", action="store_true", help="render even documents unchanged since the last run")
     parser.add_argument("--max-size", type=int, default=DEFAULT_MAX_SIZE, metavar="BYTES",
@@ -2380,7 +2472,7 @@ def main(argv: list[str] | None = None) -> int:
     # an unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
     existing = set(os.listdir(out_dir)) if manifest else set()
     plan: list[tuple[str, dict | None]] = []  # (page name, manifest entry when unchanged), in input order
-    jobs: list[Job] = []
+    changed: list[Path] = []
     for path in inputs:
         name = names[path]
         previous = manifest.get(name)
@@ -2388,10 +2480,14 @@ def main(argv: list[str] | None = None) -> int:
             plan.append((name, previous))
         else:
             plan.append((name, None))
-            jobs.append(Job(path, out_dir / name, options, args.templates, fingerprint))
+            changed.append(path)
+    del existing
     progress = Progress(len(plan), not args.quiet)
     new_manifest, entries, rendered, skipped, failed = {}, [], 0, 0, len(errors)
-    results = run_jobs(jobs, args.jobs)  # streamed in input order; pages never come back, only INDEX_FIELDS
+    # Jobs are made as the pool takes them and results streamed back in input order: pages never
+    # come back to this process, only INDEX_FIELDS.
+    jobs = (Job(path, out_dir / names[path], options, args.templates, fingerprint) for path in changed)
+    results = run_jobs(jobs, args.jobs, total=len(changed))
     for name, unchanged in plan:
         result = {"status": "skipped"} if unchanged is not None else next(results)
         progress.step()
@@ -2401,18 +2497,29 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if result["status"] == "skipped":
             skipped += 1
-            entry = unchanged if unchanged is not None else manifest[name]
+            entry = unchanged if unchanged is not None else manifest.get(name, {})
         else:
             rendered += 1
             entry = {"hash": result["hash"], **{key: result["meta"][key] for key in INDEX_FIELDS}}
         new_manifest[name] = entry
-        entries.append({**entry, "href": name})
     for _ in results:  # nothing is left; this closes the pool
         pass
-    if entries:
+    del plan, manifest
+    if new_manifest:
+        # One dict per page serves both: the manifest is serialised first, then its entries become the index's.
+        manifest_json = json.dumps(new_manifest, ensure_ascii=False, sort_keys=True, indent=1)
+        for name, entry in new_manifest.items():
+            entry["href"] = name
+        entries = list(new_manifest.values())
+        own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
+        clash = next((path for path in inputs if os.path.realpath(path) in own_files), None)
         try:
-            write_atomic(out_dir / "index.html", render_index([dict(e) for e in entries], args.templates))
-            write_atomic(out_dir / MANIFEST_NAME, json.dumps(new_manifest, ensure_ascii=False, sort_keys=True, indent=1))
+            if clash is not None:  # never written over an input
+                error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
+                failed += 1
+            else:
+                write_atomic(out_dir / "index.html", render_index(entries, args.templates))
+                write_atomic(out_dir / MANIFEST_NAME, manifest_json)
         except OSError as error:
             error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
             failed += 1
