@@ -1,0 +1,468 @@
+#!/usr/bin/env python3
+"""Benchmark render.py against its own libraries and against pandoc, in one run.
+
+    python bench/run.py            # the full run (a few minutes on 2 cores), writes BENCHMARKS.md
+    python bench/run.py --quick    # smaller corpora, for a quick look; writes nothing
+
+Every figure is a ratio measured in this run on this machine; absolute times are context only.
+Corpora are generated into bench/work/ (git-ignored) from the seed document.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_39c074a8e03d8997.txt"
+WORK = ROOT / "bench" / "work"
+# The renderer under test is a copy taken at the start, so that edits made during the run change nothing.
+SNAPSHOT = WORK / "snapshot"
+RENDER = [sys.executable, str(SNAPSHOT / "render.py")]
+FLOOR = [sys.executable, "-c", "import markdown, jinja2"]
+NUMBER = re.compile(r"\d+")
+
+# The bare Python-Markdown loop: one instance, reset() between documents, the seed's body Markdown,
+# with the extensions render.py uses for text documents (see markdown_renderer()).
+BARE_LOOP = """
+import sys, time
+sys.path.insert(0, {root!r})
+import markdown
+import render
+text = open({seed!r}, encoding="utf-8").read()
+body = render.article_markdown(render.parse_document(text, "seed"))
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+md = markdown.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
+for _ in range(20):
+    md.reset().convert(body)
+n = {n}
+start = time.perf_counter()
+for _ in range(n):
+    md.reset().convert(body)
+print(n / (time.perf_counter() - start))
+"""
+
+# One document in a warm process: the time and memory the document itself costs.
+ONE_DOCUMENT = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+import render
+seed = Path({seed!r}).read_text(encoding="utf-8")
+render.render_document(seed, "warm-up")  # Markdown, Jinja2 and the templates loaded
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+path = Path({path!r})
+start = time.perf_counter()
+text, encoding = render.read_document(path)
+page, meta = render.render_document(text, path.stem, encoding=encoding)
+render.write_atomic(Path({out!r}), page)
+seconds = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"seconds": seconds, "rss_kb": after, "growth_kb": after - before, "page_bytes": len(page.encode())}}))
+"""
+
+
+def take_snapshot():
+    """Copy render.py and its templates into bench/work/snapshot/ and import that copy."""
+    shutil.rmtree(SNAPSHOT, ignore_errors=True)
+    SNAPSHOT.mkdir(parents=True)
+    shutil.copy2(ROOT / "render.py", SNAPSHOT / "render.py")
+    shutil.copytree(ROOT / "templates", SNAPSHOT / "templates")
+    sys.path.insert(0, str(SNAPSHOT))
+    import render
+
+    return render
+
+
+def run_child(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall time of a child process and its result; a failure stops the benchmark."""
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, **kwargs)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(map(str, command))}\n{result.stderr[-2000:]}")
+    return seconds, result
+
+
+def peak_rss(command: list[str], **kwargs) -> tuple[float, int, str, str, float]:
+    """Wall time, peak RSS in KB, stdout, stderr and CPU seconds of a child and its reaped workers (wait4)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               text=True, **kwargs)
+    stdout, stderr = process.stdout.read(), process.stderr.read()  # the run's output is small
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n{stderr[-2000:]}")
+    return seconds, usage.ru_maxrss, stdout, stderr, usage.ru_utime + usage.ru_stime
+
+
+# ---------------------------------------------------------------------------
+# Corpora
+# ---------------------------------------------------------------------------
+
+
+def seed_parts() -> tuple[list[str], list[str], list[str]]:
+    """The seed as header lines, body lines (the indented ones) and footer lines."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    indented = [i for i, line in enumerate(lines) if line[:1] in (" ", "\u3000", "\t")]
+    first, last = indented[0], indented[-1]
+    return lines[:first], lines[first:last + 1], lines[last + 1:]
+
+
+def vary(line: str, k: int) -> str:
+    """The line with every number shifted by k: same shape and size, different bytes."""
+    if k == 0:
+        return line
+    return NUMBER.sub(lambda m: str(int(m[0]) + k).zfill(len(m[0]))[-max(len(m[0]), 1):] if len(m[0]) > 3
+                      else str(int(m[0]) + k % 7), line)
+
+
+def distinct_line(line: str, i: int, j: int) -> str:
+    """Line j of copy i: numbers shifted by i and a Han character, particular to (i, j), in front."""
+    line = vary(line, i)
+    start = len(line) - len(line.lstrip(" \u3000\t"))
+    return line[:start] + chr(0x4E00 + (i * 61 + j * 7919) % 20000) + line[start:]
+
+
+def distinct_seed(i: int) -> str:
+    """Seed-sized document number i: no line of its headline or body is in another document.
+
+    The seed with its body lines rotated, and each of those lines and the headline made particular
+    to the document (distinct_line): per-line caches in the renderer get no help from the corpus.
+    Site chrome, in the header and the footer, stays shared, as it is on a real site.
+    """
+    header, body, footer = seed_parts()
+    shift = i % len(body)
+    body = body[shift:] + body[:shift]
+    varied = [distinct_line(line, i, j) for j, line in enumerate([header[2]] + body)]
+    return "\n".join(header[:2] + varied[:1] + header[3:] + varied[1:] + footer)
+
+
+def make_batch(folder: Path, n: int) -> Path:
+    last = folder / f"doc_{n - 1:05d}.txt"
+    if (folder.is_dir() and len(list(folder.glob("*.txt"))) == n and last.is_file()
+            and last.read_text(encoding="utf-8") == distinct_seed(n - 1)):
+        return folder  # made by this generator already
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        (folder / f"doc_{i:05d}.txt").write_text(distinct_seed(i), encoding="utf-8")
+    return folder
+
+
+def make_big(folder: Path, times: int) -> Path:
+    """One document of `times` seed bodies under one header, every copy's lines made particular (distinct_line)."""
+    header, body, footer = seed_parts()
+    lines = list(header)
+    for copy in range(times):
+        lines.extend(distinct_line(line, copy, j) if copy else line for j, line in enumerate(body))
+    path = folder / f"big_{times:04d}x.txt"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines + footer), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------
+
+
+def measure_startup(runs: int) -> dict:
+    """One seed, whole process, interleaved with the import floor; medians."""
+    out = WORK / "one"
+    commands = {
+        "floor": FLOOR,
+        "python": [sys.executable, "-c", "pass"],
+        "render": [*RENDER, "-q", "--force", "-o", str(out), str(SEED)],
+        "json": [*RENDER, "--json", str(SEED)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():  # warm the file cache and the template cache
+        run_child(command)
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(run_child(command)[0])
+    cold = run_child(commands["render"], env={**os.environ, "RENDER_TEMPLATE_CACHE": "0"})[0]
+    imports = subprocess.run([sys.executable, "-X", "importtime", *RENDER[1:], "--json", str(SEED)],
+                             capture_output=True, text=True).stderr
+    leaked = sorted({m[1] for m in re.finditer(r"\|\s+(jinja2|markdown)(?:\.\w+)*\s*$", imports, re.M)})
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return {"median": medians, "runs": runs, "cold_no_template_cache": cold, "json_imports": leaked}
+
+
+def measure_bare_loop(n: int) -> float:
+    code = BARE_LOOP.format(root=str(SNAPSHOT), seed=str(SEED), n=n)
+    return float(run_child([sys.executable, "-c", code])[1].stdout)
+
+
+def measure_batch(folder: Path, out: Path, jobs: int | None = None, force: bool = True) -> dict:
+    shutil.rmtree(out, ignore_errors=True) if force else None
+    command = [*RENDER, "-q", "-o", str(out), str(folder)]
+    if jobs:
+        command[2:2] = ["-j", str(jobs)]
+    if force:
+        command.insert(2, "--force")
+    seconds, rss, _, stderr, cpu = peak_rss(command)
+    n = len(list(folder.glob("*.txt")))
+    return {"n": n, "seconds": seconds, "docs_per_s": n / seconds, "rss_kb": rss, "cpu_ms_per_doc": cpu / n * 1000}
+
+
+def measure_rerun(folder: Path, out: Path) -> dict:
+    """First run into an empty folder, then a re-run with nothing changed."""
+    first = measure_batch(folder, out)
+    command = [*RENDER, "-o", str(out), str(folder)]  # not quiet: we read the summary
+    seconds, rss, _, stderr, _ = peak_rss(command)
+    return {"first": first, "rerun_seconds": seconds, "rerun_rss_kb": rss, "summary": stderr.strip().splitlines()[-1]}
+
+
+def pandoc_path() -> str | None:
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        return None
+
+
+def measure_pandoc(folder: Path, out: Path, files: int) -> dict | None:
+    pandoc = pandoc_path()
+    if not pandoc:
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+    inputs = sorted(folder.glob("*.txt"))[:files]
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    start = time.perf_counter()
+    for path in inputs:  # once per file, as a user's shell loop or Makefile would run it
+        subprocess.run([pandoc, "-f", "markdown", "-t", "html5", "-s", "--quiet", "--metadata", f"title={path.stem}",
+                        "-o", str(out / (path.stem + ".html")), str(path)], check=True)
+    seconds = time.perf_counter() - start
+    return {"files": len(inputs), "seconds": seconds, "docs_per_s": len(inputs) / seconds, "version": version}
+
+
+def measure_sizes(multiples: list[int]) -> list[dict]:
+    rows = []
+    for times in multiples:
+        path = make_big(WORK / "sizes", times)
+        code = ONE_DOCUMENT.format(root=str(SNAPSHOT), seed=str(SEED), path=str(path), out=str(WORK / "sizes" / "out.html"))
+        wall, rss, stdout, _, _ = peak_rss([sys.executable, "-c", code])
+        row = json.loads(stdout)
+        row.update(times=times, bytes=path.stat().st_size, wall=wall)
+        rows.append(row)
+    return rows
+
+
+def burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def parallel_capacity(workers: int) -> float:
+    """How many cores' worth of CPU the machine gives right now: serial time of `workers` equal
+    CPU-bound tasks over their time on a pool of `workers` (other sessions' load shows here)."""
+    import multiprocessing
+
+    n = 3_000_000
+    start = time.perf_counter()
+    for _ in range(workers):
+        burn(n)
+    serial = time.perf_counter() - start
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(burn, [1000] * workers)  # started
+        start = time.perf_counter()
+        pool.map(burn, [n] * workers)
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
+def machine(render) -> dict:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import jinja2
+    import markdown
+
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform(),
+            "markdown": markdown.__version__, "jinja2": jinja2.__version__, "render": render.__version__}
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def report(r: dict) -> tuple[str, list[bool]]:
+    s, m = r["startup"], r["startup"]["median"]
+    one_ratio = m["render"] / m["floor"]
+    batch, bare = r["batch"], r["bare_docs_per_s"]
+    batch_ratio = batch["docs_per_s"] / bare
+    cores = r["machine"]["cores"]
+    capacity = min(r["capacity_before_batch"], r["capacity_after_batch"])
+    pandoc = r["pandoc"]
+    per_doc = batch["seconds"] / batch["n"]
+    mb = next(row for row in r["sizes"] if row["times"] == 100)
+    piece = mb["seconds"] / mb["times"]
+    sizes = r["sizes"]
+    largest, middle = sizes[-1], sizes[-2]
+    time_linear = (largest["seconds"] / largest["times"]) / (sizes[1]["seconds"] / sizes[1]["times"])
+    # Memory: growth of peak RSS per piece, the largest document against the one before it
+    # (below ~100× the growth is lost in the allocator's slack).
+    memory_linear = (largest["growth_kb"] / largest["times"]) / max(middle["growth_kb"] / middle["times"], 1)
+    mem_small, mem_large = r["memory"]["small"], r["memory"]["large"]
+    mem_ratio = mem_large["rss_kb"] / mem_small["rss_kb"]
+    per_doc_kb = (mem_large["rss_kb"] - mem_small["rss_kb"]) / (mem_large["n"] - mem_small["n"])
+    page_kb = sizes[0]["page_bytes"] / 1024
+    rerun = r["rerun"]
+    rerun_ratio = rerun["rerun_seconds"] / rerun["first"]["seconds"]
+
+    rows = [
+        ("One seed, whole process / import floor", f"{one_ratio:.2f}×", "≤ 1.25×", one_ratio <= 1.25,
+         f"{m['render'] * 1000:.0f} ms vs {m['floor'] * 1000:.0f} ms (bare `python -c pass`: {m['python'] * 1000:.0f} ms)"),
+        ("`--json` imports Jinja2 or Markdown", ", ".join(s["json_imports"]) or "neither", "neither",
+         not s["json_imports"], f"--json one seed: {m['json'] * 1000:.0f} ms"),
+        (f"Batch of {batch['n']} (-j {r['machine']['cores']}) / bare Python-Markdown loop", f"{batch_ratio:.2f}×", "≥ 1.0×",
+         batch_ratio >= 1.0, f"{batch['docs_per_s']:.0f} docs/s vs {bare:.0f} docs/s (one core); -j 1: {r['batch_j1']['docs_per_s']:.0f} docs/s; "
+         f"CPU {batch['cpu_ms_per_doc']:.2f} ms/doc vs Markdown alone {1000 / bare:.2f} ms; the machine gave "
+         f"{capacity:.2f} cores' worth around the batch, and {cores} free cores at that CPU would give "
+         f"{cores * 1000 / batch['cpu_ms_per_doc']:.0f} docs/s ({cores * 1000 / batch['cpu_ms_per_doc'] / bare:.2f}×)"),
+    ]
+    if pandoc:
+        pandoc_ratio = batch["docs_per_s"] / pandoc["docs_per_s"]
+        rows.append(("Batch / pandoc once per file", f"{pandoc_ratio:.0f}×", "≥ 25×", pandoc_ratio >= 25,
+                     f"pandoc {pandoc['docs_per_s']:.1f} docs/s over {pandoc['files']} files ({pandoc['version']})"))
+    else:
+        rows.append(("Batch / pandoc once per file", "n/a", "≥ 25×", True, "pandoc not found (pip install -r requirements-bench.txt)"))
+    rows += [
+        ("1 MB document: cost per seed-sized piece / batch cost per document", f"{piece / per_doc:.2f}×", "≤ 2×",
+         piece / per_doc <= 2, f"{mb['seconds']:.2f} s for {mb['bytes'] / 1e6:.2f} MB = {piece * 1000:.2f} ms/piece; batch {per_doc * 1000:.2f} ms/doc"),
+        (f"Time per piece, {largest['times']}× / {sizes[1]['times']}× the seed", f"{time_linear:.2f}×", "≈ 1 (linear)",
+         time_linear <= 1.5, ", ".join(f"{row['times']}×: {row['seconds'] * 1000:.0f} ms" for row in sizes)),
+        (f"Memory growth per piece, {largest['times']}× / {middle['times']}×", f"{memory_linear:.2f}×", "≈ 1 (linear)",
+         memory_linear <= 1.5, ", ".join(f"{row['times']}×: +{row['growth_kb'] / 1024:.0f} MB" for row in sizes)),
+        (f"Peak memory, batch of {mem_large['n']} / batch of {mem_small['n']}", f"{mem_ratio:.2f}×", "flat (≤ 1.25×)",
+         mem_ratio <= 1.25, f"{mem_small['rss_kb'] / 1024:.0f} MB vs {mem_large['rss_kb'] / 1024:.0f} MB peak RSS: "
+         f"{per_doc_kb:.1f} KB more per document (index and manifest entries; a page is {page_kb:.0f} KB and none is kept)"),
+        (f"Re-run over {rerun['first']['n']} unchanged / first run", f"{rerun_ratio:.3f}×", "< 0.1×", rerun_ratio < 0.1,
+         f"{rerun['rerun_seconds']:.2f} s vs {rerun['first']['seconds']:.2f} s; \"{rerun['summary']}\""),
+    ]
+    lines = ["| Measure | Result | Target | Holds | Context |", "|---|---|---|---|---|"]
+    lines += [f"| {name} | {value} | {target} | {verdict(ok)} | {context} |" for name, value, target, ok, context in rows]
+    return "\n".join(lines), [ok for *_, ok, _ in rows]
+
+
+METHOD = """\
+## Method
+
+The renderer measured is a copy of render.py and templates/ taken when the run starts (bench/work/snapshot/).
+Times are wall-clock; "CPU" is user + system time of the process and its workers (`wait4`).
+
+- **One seed**: `python render.py -q --force -o DIR seed.txt` against the import floor
+  `python -c "import markdown, jinja2"` (and `python -c pass`), {runs} interleaved runs each after one warm-up,
+  medians of wall time. The Jinja2 bytecode cache is warm (it is after any first run); with it off
+  (`RENDER_TEMPLATE_CACHE=0`) one run took {cold_ms:.0f} ms. `--json` imports are read from `python -X importtime`.
+- **Batch**: {n} distinct seed-sized documents (the seed with its numbers shifted, its body lines rotated and a
+  character particular to the document put in front of each headline and body line, so that no line recurs),
+  `python render.py -q --force -o DIR FOLDER` with the default `--jobs` (number of cores), whole process
+  including start-up, against a bare loop in one process: one `markdown.Markdown(extensions=[tables, sane_lists])`
+  (what render.py uses for text documents) with `reset()` converting the seed's body Markdown {n} times after
+  20 warm-ups. pandoc: `pandoc -f markdown -t html5 -s` once per file over the first {pandoc_files} files.
+- **Sizes**: one document of 1×, 10×, 100×, 1000× the seed's body (each copy's lines made particular), rendered and
+  written in a process that has already rendered the seed once; time of `read_document` + `render_document` +
+  `write_atomic`, memory as the growth of peak RSS (`ru_maxrss`) over that warm process.
+  "Cost per piece" of the 1 MB (100×) document is its time / 100.
+- **Memory in N**: peak RSS (`wait4` `ru_maxrss`: the largest process of the run) of batches of
+  {small} and {large} documents.
+- **Re-run**: `python render.py` over the {large}-document folder, once into an empty output folder, then again
+  with nothing changed (the manifest's content hashes skip every page).
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small corpora; print the table, write nothing")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write the report")
+    args = parser.parse_args()
+    n, large, runs, pandoc_files = (200, 1000, 5, 20) if args.quick else (1000, 10000, 15, 100)
+    multiples = [1, 10, 100] if args.quick else [1, 10, 100, 1000]
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def step(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    render = take_snapshot()
+    results: dict = {"machine": machine(render)}
+    step("one seed vs the import floor")
+    results["startup"] = measure_startup(runs)
+    step(f"corpora: {n} and {large} documents")
+    batch_dir = make_batch(WORK / f"batch_{n}", n)
+    large_dir = make_batch(WORK / f"batch_{large}", large)
+    step("bare Python-Markdown loop")
+    results["bare_docs_per_s"] = measure_bare_loop(n)
+    step(f"batch of {n}")
+    results["capacity_before_batch"] = parallel_capacity(os.cpu_count() or 1)
+    results["batch"] = measure_batch(batch_dir, WORK / "out_batch")
+    results["capacity_after_batch"] = parallel_capacity(os.cpu_count() or 1)
+    results["batch_j1"] = measure_batch(batch_dir, WORK / "out_batch_j1", jobs=1)
+    step("pandoc once per file")
+    results["pandoc"] = measure_pandoc(batch_dir, WORK / "out_pandoc", pandoc_files)
+    step("sizes " + ", ".join(f"{k}×" for k in multiples))
+    results["sizes"] = measure_sizes(multiples)
+    step(f"batch of {large}, then a re-run")
+    results["rerun"] = measure_rerun(large_dir, WORK / "out_large")
+    results["memory"] = {"small": results["batch"], "large": results["rerun"]["first"]}
+    step("done")
+    results["machine"]["load_average"] = {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]}
+
+    table, holds = report(results)
+    mach = results["machine"]
+    header = (f"Machine: {mach['cpu']}, {mach['cores']} cores, Python {mach['python']}, {mach['os']}; "
+              f"Markdown {mach['markdown']}, Jinja2 {mach['jinja2']}, render.py {mach['render']}. "
+              f"Load average (1, 5, 15 min) at start {mach['load_average']['start']}, at end {mach['load_average']['end']}.")
+    method = METHOD.format(runs=runs, cold_ms=results["startup"]["cold_no_template_cache"] * 1000, n=n,
+                           pandoc_files=results["pandoc"]["files"] if results["pandoc"] else 0, small=n, large=large)
+    print(table)
+    print(header)
+    if not args.quick:
+        document = textwrap.dedent(f"""\
+            # Benchmarks
+
+            Produced by `python bench/run.py` ({time.strftime('%Y-%m-%d', time.gmtime())}, {time.perf_counter() - started:.0f} s).
+            Ratios are what count; absolute times are context for this machine only.
+
+            {header}
+
+            """) + table + "\n\n" + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
+        args.output.write_text(document, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0 if all(holds) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
