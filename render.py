@@ -111,6 +111,8 @@ META_LABEL = re.compile(
     re.IGNORECASE,
 )
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
+# Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
+VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
@@ -640,6 +642,7 @@ class MetaFields:
             value = re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value)
             if not looks_like_name(value):
                 return False
+        value = VALUE_TAIL_CHROME.sub("", value)
         if not value or len(value) > 60:
             return False
         if getattr(self, name) is None:
@@ -916,8 +919,8 @@ def blocks_of(lines: list[Line]) -> list[list[Line]]:
 def continues(previous: Line, line: Line, width: int | None, mixed_indent: bool, blank_separated: bool,
               block_width: int) -> bool:
     """Whether a line carries on the paragraph of the line before it (a hard wrap)."""
-    if mixed_indent and line.indent > 0:
-        return False  # an indent marks a new paragraph
+    if line.indent > 0 and (mixed_indent or width is None):
+        return False  # an indent marks a new paragraph, unless the whole text was wrapped and indented
     if width is not None and display_width(previous.text) >= width * 0.7 and not (
             is_heading(previous.clean) and display_width(previous.text) < block_width * 0.6):
         return True
@@ -1023,18 +1026,18 @@ def parse_text(text: str, name: str) -> Article:
     for line in body:
         if line.blank:
             kept.append(line)
+        elif len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
+            meta_lines.append(line.text)  # metadata: taken into the fields, the line kept as it was
         elif chrome_kind(line.clean) is not None:
             boilerplate.append(line.text)
             kept.append(Line(line.number, "", "", 0))  # the chrome still ends the paragraph before it
-        elif len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
-            meta_lines.append(line.text)  # metadata: taken into the fields, the line kept as it was
         else:
             kept.append(line)
     for index, line in enumerate(footer, start=footer_at):
         if line.blank:
             continue
         in_related_list = index >= cut  # dates there belong to other articles
-        if not in_related_list and chrome_kind(line.clean) is None and read_meta_line(line.clean, meta, china, header=False):
+        if not in_related_list and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)
         else:
             boilerplate.append(line.text)
