@@ -1493,13 +1493,13 @@ def body_html(article: Article) -> list[dict]:
 UI_TEXT = {
     "zh-Hant": {"pinyin": "顯示拼音", "views": "瀏覽 {n} 次", "minutes": "約 {n} 分鐘讀完", "contents": "目錄",
                 "removed": "已移除的網站雜訊（{n} 行）", "source": "來源", "author": "作者", "back": "返回目錄",
-                "index": "文章列表", "warnings": "解析提示", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
+                "index": "文章列表", "warnings": "解析提示（{n} 條）", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
     "zh-Hans": {"pinyin": "显示拼音", "views": "浏览 {n} 次", "minutes": "约 {n} 分钟读完", "contents": "目录",
                 "removed": "已移除的网站杂讯（{n} 行）", "source": "来源", "author": "作者", "back": "返回目录",
-                "index": "文章列表", "warnings": "解析提示", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
+                "index": "文章列表", "warnings": "解析提示（{n} 条）", "colon": "：", "generated": "由 {g} 生成", "count": "共 {n} 篇"},
     "en": {"pinyin": "Show pinyin", "views": "{n} views", "minutes": "{n} min read", "contents": "Contents",
            "removed": "Removed site chrome ({n} lines)", "source": "Source", "author": "By", "back": "Back to contents",
-           "index": "Articles", "warnings": "Parser notes", "colon": ": ", "generated": "Made with {g}", "count": "{n} articles"},
+           "index": "Articles", "warnings": "Parser notes ({n})", "colon": ": ", "generated": "Made with {g}", "count": "{n} articles"},
 }
 
 
