@@ -2427,6 +2427,59 @@ class Progress:
         sys.stderr.flush()
 
 
+def output_folder_problem(out_dir: Path) -> str | None:
+    """Why pages cannot be written into out_dir (creating it if needed), or None."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        return "output folder is a file" if out_dir.exists() else "cannot create output folder: a parent is a file"
+    except OSError as error:
+        return f"cannot create output folder: {error.strerror or error}"
+    return None if os.access(out_dir, os.W_OK) else "output folder is not writable"
+
+
+def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out_dir: Path, fingerprint: str,
+                 max_size: int) -> tuple[list[tuple[str, dict | None]], list[Path]]:
+    """(page name, manifest entry when unchanged) for each input in order, and the inputs to render.
+
+    Unchanged inputs are settled here, from their bytes' hash, before any worker starts: an
+    unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
+    """
+    existing = set(os.listdir(out_dir)) if manifest else set()
+    plan: list[tuple[str, dict | None]] = []
+    changed: list[Path] = []
+    for path in inputs:
+        name = names[path]
+        previous = manifest.get(name)
+        if isinstance(previous, dict) and name in existing and previous.get("hash") == content_hash(path, fingerprint, max_size):
+            plan.append((name, previous))
+        else:
+            plan.append((name, None))
+            changed.append(path)
+    return plan, changed
+
+
+def write_index(out_dir: Path, manifest: dict, inputs: list[Path], templates: Path | None) -> list[dict] | None:
+    """Write index.html and the manifest; the index entries, or None when they could not be written."""
+    # One dict per page serves both: the manifest is serialised first, then its entries become the index's.
+    manifest_json = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1)
+    for name, entry in manifest.items():
+        entry["href"] = name
+    entries = list(manifest.values())
+    own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
+    clash = next((path for path in inputs if os.path.realpath(path) in own_files), None)
+    if clash is not None:  # never written over an input
+        error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
+        return None
+    try:
+        write_atomic(out_dir / "index.html", render_index(entries, templates))
+        write_atomic(out_dir / MANIFEST_NAME, manifest_json)
+    except OSError as error:
+        error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
+        return None
+    return entries
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
@@ -2454,15 +2507,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.output
     if inside(out_dir, DEFAULT_INPUT):
         build_parser().error(f"--output {out_dir}: pages are never written into {DEFAULT_INPUT.name}/")
-    problem = None
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        problem = "output folder is a file" if out_dir.exists() else "cannot create output folder: a parent is a file"
-    except OSError as error:
-        problem = f"cannot create output folder: {error.strerror or error}"
-    if problem is None and not os.access(out_dir, os.W_OK):
-        problem = "output folder is not writable"
+    problem = output_folder_problem(out_dir)
     if problem:
         error_line(f"{out_dir}: {problem}")
         if not args.quiet:
@@ -2471,22 +2516,9 @@ def main(argv: list[str] | None = None) -> int:
     names = output_names(inputs)
     manifest = {} if args.force else load_manifest(out_dir)
     fingerprint = renderer_fingerprint(args.templates, options)
-    # Unchanged inputs are settled here, from their bytes' hash, before any worker starts:
-    # an unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
-    existing = set(os.listdir(out_dir)) if manifest else set()
-    plan: list[tuple[str, dict | None]] = []  # (page name, manifest entry when unchanged), in input order
-    changed: list[Path] = []
-    for path in inputs:
-        name = names[path]
-        previous = manifest.get(name)
-        if isinstance(previous, dict) and name in existing and previous.get("hash") == content_hash(path, fingerprint, options.max_size):
-            plan.append((name, previous))
-        else:
-            plan.append((name, None))
-            changed.append(path)
-    del existing
+    plan, changed = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
     progress = Progress(len(plan), not args.quiet)
-    new_manifest, entries, rendered, skipped, failed = {}, [], 0, 0, len(errors)
+    new_manifest, rendered, skipped, failed = {}, 0, 0, len(errors)
     # Jobs are made as the pool takes them and results streamed back in input order: pages never
     # come back to this process, only INDEX_FIELDS.
     jobs = (Job(path, out_dir / names[path], options, args.templates, fingerprint) for path in changed)
@@ -2508,24 +2540,9 @@ def main(argv: list[str] | None = None) -> int:
     for _ in results:  # nothing is left; this closes the pool
         pass
     del plan, manifest
-    if new_manifest:
-        # One dict per page serves both: the manifest is serialised first, then its entries become the index's.
-        manifest_json = json.dumps(new_manifest, ensure_ascii=False, sort_keys=True, indent=1)
-        for name, entry in new_manifest.items():
-            entry["href"] = name
-        entries = list(new_manifest.values())
-        own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
-        clash = next((path for path in inputs if os.path.realpath(path) in own_files), None)
-        try:
-            if clash is not None:  # never written over an input
-                error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
-                failed += 1
-            else:
-                write_atomic(out_dir / "index.html", render_index(entries, args.templates))
-                write_atomic(out_dir / MANIFEST_NAME, manifest_json)
-        except OSError as error:
-            error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
-            failed += 1
+    entries = write_index(out_dir, new_manifest, inputs, args.templates) if new_manifest else []
+    failed += entries is None
+    entries = entries or []
     if not args.quiet:
         extra = f", unchanged {skipped}" if skipped else ""
         print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
