@@ -107,12 +107,18 @@ CHINESE_BYLINE = re.compile(
 _LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(LABEL_FIELD, key=len, reverse=True))
 # A label at the start of a line or after a field separator: "來源:中國…", "| Posted @ …".
 META_LABEL = re.compile(
-    rf"(?:^|(?<=[\s|｜·•/,，;；\[【(（]))(?P<label>{_LABEL_ALTERNATION})(?![A-Za-z])\s*(?:(?P<colon>[:：])|(?P<paren>(?=[(（]\d)))?\s*",
+    rf"(?:^|(?<=[\s|｜·•/,，;；\[【(（]))(?P<label>{_LABEL_ALTERNATION})(?![A-Za-z])\s*(?:(?P<colon>[:：])|(?P<paren>(?=\s?[(（]?\d)))?\s*",
     re.IGNORECASE,
 )
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
 # Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
 VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
+# A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
+WECHAT_BYLINE = re.compile(
+    r"^(?:原创|原創)?\s*(?:(?P<author>[^\s\d:：|]{1,16})\s+)?(?P<source>[^\s\d:：|]{1,24})\s+(?P<date>\d{4}[-/.年]\S*(?:\s+\d{1,2}:\d{2})?)"
+    r"(?:\s*(?:发表于|發表於)\s*\S{1,8})?$")
+# The mark that ends a Chinese news text: （完） 【完】 -完- (END)
+END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】\]—-]*$")
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
@@ -128,7 +134,7 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compi
     ("prev-next", r"^(?:上一篇|下一篇|前一篇|后一篇|後一篇|上一条|下一条|上一條|下一條|上一页|下一页|Previous(?: post| article)?|Next(?: post| article)?|«|»)\s*[:：]?"),
     ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態)\s*[:：]?$|^(?:Related|Recommended|More|Popular|Trending)(?: articles| posts| stories| reading| news)?\s*:?$"),
     ("copyright", r"版权所有|版權所有|Copyright|(?<!Ã)©|\(c\)\s*\d{4}|ICP[备備证證]|公网安备|公網安備|All rights reserved|未经授权|未經授權"),
-    ("share", r"扫一扫|掃一掃|二维码|二維碼|关注公众号|關注公眾號|关注我们|關注我們|微信公众|微信公眾|分享到|分享至|^分享$|Share (?:this|on)|Follow us|^Subscribe|Sign up for|Newsletter|Privacy Policy|Terms of (?:Use|Service)|Cookie"),
+    ("share", r"^(?:阅读原文|閱讀原文|在看|点赞|點贊|赞|讚|赞赏|讚賞|写留言|寫留言|留言|喜欢此内容的人还喜欢|分享|收藏)\s*\d*$|扫一扫|掃一掃|二维码|二維碼|关注公众号|關注公眾號|关注我们|關注我們|微信公众|微信公眾|分享到|分享至|^分享$|Share (?:this|on)|Follow us|^Subscribe|Sign up for|Newsletter|Privacy Policy|Terms of (?:Use|Service)|Cookie"),
     ("comments", r"^\d+\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$"),
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?"),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)"),
@@ -169,7 +175,8 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(pattern, re.I) for
 ))
 # Dates that name no year: 2月16日, March 3. They give a warning, never a guessed year.
 YEARLESS_DATE = re.compile(rf"(?<!\d)(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)", re.I)
-VIEWS_NUMBER = re.compile(r"\d[\d,]*")
+# A view count: 244, 1,024, 1.2万, 10万+
+VIEWS_NUMBER = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[万萬]?)")
 UTC_ZONE = re.compile(r"^(?:Z|UTC|GMT)$", re.I)
 ZONE_DIGITS = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 CHINA_OFFSET = "+08:00"
@@ -630,7 +637,7 @@ class MetaFields:
         if name == "views":
             number = VIEWS_NUMBER.match(value.lstrip("(（ "))
             if number and self.views is None:
-                self.views = int(number[0].replace(",", ""))
+                self.views = round(float(number["number"].replace(",", "")) * (10_000 if number["unit"] else 1))
             elif not number:
                 self.warnings.append({"kind": "views", "message": f"view count label without a number: {value!r}"})
             return len(value) <= 12 or bool(number)
@@ -659,6 +666,13 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
         meta.take("author", byline["name"], china, "記者")
         return True
     fields = labelled_fields(line, header)
+    wechat = WECHAT_BYLINE.match(line) if header and not fields else None
+    if wechat and parse_date(wechat["date"], china)[0]:
+        meta.take_date(wechat["date"], "", china)
+        for name in ("author", "source"):
+            if wechat[name]:
+                meta.take(name, wechat[name], china, name)
+        return True
     if not fields:
         # An unlabelled date line in the header: "2022年2月16日 10:20", "March 3, 2024 Tuesday".
         m = first_date(line) if header and len(line) <= 40 else None
@@ -731,6 +745,8 @@ def is_sentence(text: str) -> bool:
 
 def is_heading(text: str) -> bool:
     """Whether a clean line reads as a subheading rather than a sentence."""
+    if END_MARK.match(text):
+        return False
     if not text or ends_sentence(text) and not text.endswith(("：", ":")) and not NUMBERED_HEADING.match(text):
         return False
     if text.endswith(("：", ":", "。", ".", "！", "？", "!", "?")):
@@ -851,6 +867,8 @@ def find_title(lines: list[Line], meta_block: tuple[int, int] | None, labelled: 
 
 def is_footer_line(line: Line) -> bool:
     """Whether a line can belong to a page footer: chrome, metadata or a short non-sentence."""
+    if END_MARK.match(line.clean):
+        return False  # the article's own last line
     return (chrome_kind(line.clean) is not None or (len(line.clean) <= 24 and not ends_sentence(line.clean))
             or read_meta_line(line.clean, MetaFields(), False, header=False))
 
