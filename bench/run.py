@@ -224,7 +224,8 @@ def measure_rerun(folder: Path, out: Path) -> dict:
     first = measure_batch(folder, out)
     command = [*RENDER, "-o", str(out), str(folder)]  # not quiet: we read the summary
     seconds, rss, _, stderr, _ = peak_rss(command)
-    return {"first": first, "rerun_seconds": seconds, "rerun_rss_kb": rss, "summary": stderr.strip().splitlines()[-1]}
+    summary = stderr.strip().splitlines()[-1].split(" -> ")[0]  # without the output folder: no machine paths in the report
+    return {"first": first, "rerun_seconds": seconds, "rerun_rss_kb": rss, "summary": summary}
 
 
 def pandoc_path() -> str | None:
