@@ -113,6 +113,8 @@ META_LABEL = re.compile(
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
 # Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
 VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
+# An outlet's name beside an unlabelled date: 新华网, Reuters, The Daily Star (no digits, no sentence).
+OUTLET_NAME = re.compile(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
 # A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
 WECHAT_BYLINE = re.compile(
     r"^(?:原创|原創)?\s*(?:(?P<author>[^\s\d:：|]{1,16})\s+)?(?P<source>[^\s\d:：|]{1,24})\s+(?P<date>\d{4}[-/.年]\S*(?:\s+\d{1,2}:\d{2})?)"
@@ -678,6 +680,11 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
         m = first_date(line) if header and len(line) <= 40 else None
         if m and DATE_LINE_EXTRA.match(line[: m.start()] + " " + line[m.end():]):
             return meta.take_date(line, "", china)
+        # A date and the outlet's name: "2022年02月16日 08:57 新华网", "Reuters | March 3, 2024".
+        outlet = (line[: m.start()] + " " + line[m.end():]).strip(FIELD_SEPARATORS + "-–—") if m else ""
+        if m and OUTLET_NAME.match(outlet) and meta.take_date(line, "", china):
+            meta.take("source", outlet, china, "source")
+            return True
         if header and len(line) <= 40 and YEARLESS_DATE.fullmatch(line.strip(FIELD_SEPARATORS)):
             return meta.take_date(line, "", china)
         return False
