@@ -1452,6 +1452,14 @@ def safe_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# SVG and MathML tags: dropped before sanitizing, so that what they wrap is parsed (and kept) as HTML
+# text rather than as foreign content that the sanitizer discards whole: <svg onload=…>, </math>.
+FOREIGN_CONTENT = re.compile(r"</?(?:svg|math)\b[^>]*>", re.I)
+# XML-style empty elements, which HTML would read as opening a non-void element that swallows the
+# text after it: <circle r="10"/> becomes <circle r="10"></circle>. Void elements (<br/>) stay.
+SELF_CLOSING = re.compile(r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
+
+
 def sanitize(html: str) -> str:
     """HTML from a Markdown document, reduced to a safe allowlist by nh3.
 
@@ -1462,6 +1470,7 @@ def sanitize(html: str) -> str:
     """
     import nh3
 
+    html = SELF_CLOSING.sub(r"<\1\2></\1>", FOREIGN_CONTENT.sub("", html))
     return nh3.clean(html, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
                      url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow",
                      strip_comments=True)
