@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -46,6 +47,8 @@ NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_CHAR = re.compile(f"[{CJK}]")
+# Runs of everything else: "國 2022, " in "中國 2022, 中": deleting them leaves only the Han characters to count.
+NOT_CJK_RUN = re.compile(f"[^{CJK}]+")
 TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 TONE_SET = frozenset(TONE_LETTERS)
 
@@ -110,6 +113,9 @@ META_LABEL = re.compile(
     rf"(?:^|(?<=[\s|｜·•/,，;；\[【(（]))(?P<label>{_LABEL_ALTERNATION})(?![A-Za-z])\s*(?:(?P<colon>[:：])|(?P<paren>(?=\s?[(（]?\d)))?\s*",
     re.IGNORECASE,
 )
+# Below the header a label counts only with a colon ("來源:"), a number after it ("人氣 244") or as "posted @":
+# a line without any of these characters has no label that counts.
+LABEL_VALUE_HINT = re.compile(r"[:：@\d]")
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
 # Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
 VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
@@ -147,6 +153,16 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compi
     ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年"),
     ("advert", r"^(?:Advertisement|Sponsored|广告|廣告|推广|推廣|Partager sur|Mentions légales|Politique de confidentialité)\b"),
 ))
+# For the unanchored patterns, which re.I makes scan every position: a character every match must hold
+# (the first of each alternative, "[版C©(I公A未]" for copyright). One character-class search rules out
+# most body lines at C speed; a line holding one still gets the full pattern.
+CHROME_NEEDS: dict[str, re.Pattern[str]] = {kind: re.compile(needs, re.I) for kind, needs in (
+    ("hotline", r"[热熱电電手传傳TPFH]"),
+    ("copyright", r"[版C©(I公A未]"),
+    ("share", r"[阅閱在点點赞讚写寫留喜分收扫掃二关關微SFNPTC]"),
+    ("navigation", r"[|｜\s]"),  # two bars, or four spaces between Han words
+    ("site-info", r"[主承协協技网網P回返刷无無隐隱免不本]"),
+)}
 # Footer chrome glued to the end of the last paragraph: "…說。聯系我們", "…。版权所有 ©".
 GLUED_CHROME = re.compile(
     r"(?<=[。！？!?.”」』])\s*(?P<chrome>(?:联系我们|聯系我們|聯繫我們|版权所有|版權所有|Copyright|©|上一篇|下一篇|分享到|扫一扫|掃一掃|相关阅读|相關閱讀|相关文章|相關文章).*)$"
@@ -190,6 +206,9 @@ CHINA_OFFSET = "+08:00"
 # Frequent characters that exist in only one of the two Chinese scripts.
 TRADITIONAL_ONLY = frozenset("國說這個們來時為會發對學經後開關無與過還進點實當體現種機樣麼電聯華應產業務區報導質傳總歲專條設際員難將頭義黨圖處縣團單間題議長門問見聽讓認變織")
 SIMPLIFIED_ONLY = frozenset("国说这个们来时为会发对学经后开关无与过还进点实当体现种机样么电联华应产业务区报导质传总岁专条设际员难将头义党图处县团单间题议长门问见听让认变织")
+# One character of either set: "國" / "国". Counted with findall, far faster than a per-character set lookup.
+TRADITIONAL_ONLY_CHAR = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY)) + "]")
+SIMPLIFIED_ONLY_CHAR = re.compile("[" + "".join(sorted(SIMPLIFIED_ONLY)) + "]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HANGUL = re.compile(r"[\uac00-\ud7af]")
 # Frequent words that tell Latin-script languages apart.
@@ -291,6 +310,17 @@ class _CharWidths(dict):
 CHAR_WIDTHS = _CharWidths()
 
 
+class _IsCjkChar(dict):
+    """Whether a character (or "") is a Han character, remembered per character: a dict lookup, not a regex call."""
+
+    def __missing__(self, ch: str) -> bool:
+        answer = self[ch] = CJK_CHAR.match(ch) is not None
+        return answer
+
+
+IS_CJK_CHAR = _IsCjkChar()
+
+
 # Per-line results the parser asks for several times are cached for lines up to this long
 # (longer ones are rare and would make the caches hold a lot of text).
 CACHED_LINE = 1000
@@ -308,17 +338,35 @@ def display_width(text: str) -> int:
     return _display_width_cached(text) if len(text) <= CACHED_LINE else _display_width(text)
 
 
+def count_han(text: str) -> int:
+    """How many Han characters a text holds (one C-speed substitution, no per-character objects)."""
+    return len(NOT_CJK_RUN.sub("", text))
+
+
+def han_third_of_letters(han: int, text: str) -> bool:
+    """Whether han characters are at least a third of the text's letters.
+
+    The letters are at most all of the text, so a third of the text's length settles it
+    without the per-character isalpha() pass in the common all-Chinese case.
+    """
+    return han * 3 >= len(text) or han * 3 >= sum(map(str.isalpha, text))
+
+
 def is_cjk_text(text: str) -> bool:
     """Whether Han characters make up at least a third of the letters."""
-    han = len(CJK_CHAR.findall(text))
-    return han > 0 and han * 3 >= sum(map(str.isalpha, text))
+    han = count_han(text)
+    return han > 0 and han_third_of_letters(han, text)
 
 
 def mark_pinyin(text: str, toneless_ok: bool) -> str:
     """The text with converter readings such as 國(guó) moved into RUBY markers."""
-    def mark(match: re.Match[str]) -> str:
-        return marked_reading(match[0], match["reading"], toneless_ok)
-    return PINYIN_ANNOTATION.sub(mark, text)
+    # split() gives [text, reading, text, reading, ..., text], sparing a match object and a call per
+    # annotation; an annotation is always "(" + reading + ")", the lookbehind taking no characters.
+    parts = PINYIN_ANNOTATION.split(text)
+    for k in range(1, len(parts), 2):
+        reading = parts[k]
+        parts[k] = marked_reading(f"({reading})", reading, toneless_ok)
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -335,6 +383,20 @@ def marked_reading(annotation: str, reading: str, toneless_ok: bool) -> str:
 def count_toned_readings(text: str) -> int:
     """How many converter readings carry a tone mark."""
     return sum(not TONE_SET.isdisjoint(m["reading"]) for m in PINYIN_ANNOTATION.finditer(text))
+
+
+def toneless_readings_ok(text: str) -> bool:
+    """Whether the text's converter writes tones (three toned readings), so toneless ones count as pinyin too.
+
+    Same answer as count_toned_readings(text) >= 3, but stops at the third: a seed has hundreds.
+    """
+    toned = 0
+    for m in PINYIN_ANNOTATION.finditer(text):
+        if not TONE_SET.isdisjoint(m["reading"]):
+            toned += 1
+            if toned >= 3:
+                return True
+    return False
 
 
 def strip_indent(line: str) -> str:
@@ -581,6 +643,8 @@ def days_in_month(year: int, month: int) -> int:
 
 def labelled_fields(line: str, header: bool = True) -> list[tuple[str, str, str]]:
     """(field, label, value) for every metadata label on one clean line, in order."""
+    if not header and not LABEL_VALUE_HINT.search(line):
+        return []  # no label below the header can count: spare META_LABEL's scan of every position
     bare = BARE_LABELS if header else BARE_LABELS_ANYWHERE
     matches = [m for m in META_LABEL.finditer(line)
                if m["colon"] or m["paren"] is not None or m["label"].casefold() in bare]
@@ -732,6 +796,9 @@ def chrome_kind(text: str) -> str | None:
 
 def _chrome_kind(text: str) -> str | None:
     for kind, pattern in CHROME_PATTERNS:
+        needs = CHROME_NEEDS.get(kind)
+        if needs is not None and not needs.search(text):
+            continue  # the line lacks a character every match of this kind holds
         if pattern.search(text):
             return kind
     return None
@@ -774,15 +841,15 @@ def is_heading(text: str) -> bool:
 
 def detect_lang(text: str) -> str:
     """BCP 47 language tag guessed from the characters and frequent words."""
-    han = len(CJK_CHAR.findall(text))
+    han = count_han(text)
     kana, hangul = len(KANA.findall(text)), len(HANGUL.findall(text))
     if kana > 10 and kana * 5 > han:
         return "ja"
     if hangul > 10:
         return "ko"
-    if han >= 10 and han * 3 >= sum(map(str.isalpha, text)):
-        traditional = sum(map(TRADITIONAL_ONLY.__contains__, text))
-        simplified = sum(map(SIMPLIFIED_ONLY.__contains__, text))
+    if han >= 10 and han_third_of_letters(han, text):
+        traditional = len(TRADITIONAL_ONLY_CHAR.findall(text))
+        simplified = len(SIMPLIFIED_ONLY_CHAR.findall(text))
         return "zh-Hant" if traditional > simplified else "zh-Hans"
     words = [w.lower() for w in WORD.findall(text[:20000])]
     scores = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
@@ -818,7 +885,7 @@ def split_glued_chrome(line: Line) -> list[Line]:
 
 def split_lines(text: str) -> list[Line]:
     """The document as Lines, with converter readings marked and glued chrome split off."""
-    toneless_ok = count_toned_readings(text) >= 3
+    toneless_ok = toneless_readings_ok(text)
     lines = []
     for number, raw in enumerate(text.split("\n"), start=1):
         marked = mark_pinyin(raw, toneless_ok) if "(" in raw else raw
@@ -1201,7 +1268,7 @@ def parse_markdown(text: str, name: str) -> Article:
     meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
     if not block:
         data, body, meta_lines = pelican_header(text)
-    toneless_ok = count_toned_readings(body) >= 3
+    toneless_ok = toneless_readings_ok(body)
     lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
@@ -1558,7 +1625,7 @@ def display_date(iso: str | None, lang: str) -> str | None:
 def reading_minutes(article: Article) -> int:
     """Minutes to read: about 400 Chinese characters or 230 words a minute."""
     text = clean(" ".join(p for s in article.sections for p in s.paragraphs))
-    han = len(CJK_CHAR.findall(text))
+    han = count_han(text)
     words = len(WORD.findall(text))
     return max(1, round(han / 400 + words / 230))
 
@@ -1630,9 +1697,14 @@ def template_environment(templates: Path | None):
 
 def csp_hash(text: str) -> str:
     """The Content-Security-Policy source that allows exactly this inline style."""
+    return _csp_hash_of(str(text))
+
+
+@functools.lru_cache(maxsize=16)  # every page hashes the same style sheet: hash it once
+def _csp_hash_of(text: str) -> str:
     import base64
 
-    return "sha256-" + base64.b64encode(hashlib.sha256(str(text).encode("utf-8")).digest()).decode("ascii")
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
 def page_context(article: Article) -> dict:
@@ -1702,11 +1774,16 @@ CJK_OPENING = "“‘「『（《〈【〔"
 CJK_CLOSING = "”’」』）》〉】〕"
 CJK_PUNCT = "，。、；：！？…—·～" + CJK_OPENING + CJK_CLOSING
 ASCII_LETTER = re.compile(r"[A-Za-z]")
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # a set: "" is no letter
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 TRADITIONAL_TAG = re.compile(r"^zh-(?:hant|tw|hk|mo)\b", re.I)  # zh-Hant, zh-TW, zh-Hant-HK
 # Spans no restoration touches: URLs everywhere; code, link targets and HTML tags in Markdown.
 URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
 MARKDOWN_PROTECTED = re.compile(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
+# Every match of URL holds one of these ("http://x", "www.x", "a@b.c"); of MARKDOWN_PROTECTED, one of these or
+# of URL's (`code`, "](target)", "[ref]: target", "<tag>"). A text without any has no protected span.
+URL_HINTS = ("://", "www.", "@")
+MARKDOWN_PROTECTED_HINTS = ("`", "](", "[", "<") + URL_HINTS
 # UTF-8 read as Latin-1 or Windows-1252: a lead byte's character, then continuation bytes' characters.
 CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _CONT = f"\u0080-\u00bf{CP1252_HIGH}"
@@ -1716,6 +1793,7 @@ ORPHAN_READING = re.compile(f"\\?+(?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
 LOST_IN_NUMBER = re.compile(r"\d+(?:\?+\d+)+")  # 7?25, 2021?7?22: a separator lost between digits
 LOST_AFTER_OPENING = re.compile(f"(?<=[{CJK_OPENING}])\\?+(?=[^\\s?{CJK_CLOSING}])")
 LOST_MARKS = "?\ufffd"
+REPLACEMENT_RUN = re.compile("[?\ufffd]*\ufffd[?\ufffd]*")  # "??\ufffd?": lost marks around a replacement character
 PARENTHESIS = re.compile(r"[()]")
 MARKED_READING_SPLIT = re.compile(f"{RUBY_OPEN}([^{RUBY_CLOSE}]*){RUBY_CLOSE}")
 DAMAGE_NOTES = {
@@ -1763,19 +1841,18 @@ class Marked:
         if RUBY_OPEN not in text:
             return cls(text)
         pieces = MARKED_READING_SPLIT.split(text)
-        readings, at = {}, 0
-        for k, piece in enumerate(pieces):
-            if k % 2:
-                if at:
-                    readings[at - 1] = piece
-            else:
-                at += len(piece)
-        return cls("".join(pieces[0::2]), readings)
+        texts = pieces[0::2]
+        # A reading belongs to the character before it: the last one of the texts so far ("國(guó)" -> {0: "guó"}).
+        # The comprehension keeps the loop's order and lets a later reading of the same character win.
+        readings = {at - 1: reading for at, reading in zip(itertools.accumulate(map(len, texts)), pieces[1::2]) if at}
+        return cls("".join(texts), readings)
 
     def marked(self, lang: str) -> str:
         """The text again, with readings and damaged runs marked."""
         if not self.readings and not self.runs:
             return self.text
+        if not self.runs:
+            return self._with_readings()
         # At each position: the reading of the character before it, a run closing, a run opening.
         inserts: dict[int, list[str]] = {k + 1: [f"{RUBY_OPEN}{reading}{RUBY_CLOSE}"] for k, reading in self.readings.items()}
         for _start, end, _damage in self.runs:
@@ -1787,6 +1864,16 @@ class Marked:
             out.append(self.text[at:k])
             out.extend(inserts[k])
             at = k
+        out.append(self.text[at:])
+        return "".join(out)
+
+    def _with_readings(self) -> str:
+        """marked() of a text with readings and no damaged run, without the general merge of inserts."""
+        out, at = [], 0
+        for k in sorted(self.readings):
+            out.append(self.text[at:k + 1])
+            out.append(f"{RUBY_OPEN}{self.readings[k]}{RUBY_CLOSE}")
+            at = k + 1
         out.append(self.text[at:])
         return "".join(out)
 
@@ -1815,6 +1902,8 @@ def protected_mask(text: str, markdown: bool) -> bytearray:
     if markdown and (FENCE.match(text) or all(line.startswith(("    ", "\t")) for line in text.split("\n") if line.strip())):
         return bytearray(b"\x01" * len(text))
     mask = bytearray(len(text))
+    if not any(hint in text for hint in (MARKDOWN_PROTECTED_HINTS if markdown else URL_HINTS)):
+        return mask  # nothing a protected span must hold: spare the scan (the e-mail branch tries every position)
     for m in (MARKDOWN_PROTECTED if markdown else URL).finditer(text):
         mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return mask
@@ -1911,7 +2000,7 @@ def joinable(gap: str) -> bool:
 def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditional: bool) -> list[tuple[int, int, Damage]]:
     """Garbled runs and lost characters in a clean Chinese text, as (start, end, Damage)."""
     n = len(text)
-    spans: list[list[int]] = [[m.start(), m.end()] for m in re.finditer("[?\ufffd]*\ufffd[?\ufffd]*", text)]
+    spans: list[list[int]] = [[m.start(), m.end()] for m in REPLACEMENT_RUN.finditer(text)] if "\ufffd" in text else []
     if "?" in text:
         spans += [[k, k + 1] for k in readings if text[k] == "?"]
         spans += [[m.start(), m.end()] for m in ORPHAN_READING.finditer(text)
@@ -2016,21 +2105,24 @@ def widen_punctuation(text: str, frozen: bytearray) -> str:
     """ASCII , : ; ! ? ( ) between Chinese characters as full-width marks."""
     n = len(text)
     wide: dict[int, str] = {}
+    # Per mark, dict and set lookups stand in for one-character regex matches: a seed has hundreds of marks.
+    any_frozen = any(frozen)
     for m in ASCII_MARKS.finditer(text):
         start, end = m.span()
-        if any(frozen[start:end]):
+        if any_frozen and any(frozen[start:end]):
             continue
         prev, nxt = text[start - 1] if start else "", text[end] if end < n else ""
-        if ASCII_LETTER.match(prev) or ASCII_LETTER.match(nxt):
+        if prev in ASCII_LETTERS or nxt in ASCII_LETTERS:
             continue
-        left = bool(CJK_CHAR.match(prev)) or (prev != "" and prev in CJK_PUNCT)
-        right = bool(CJK_CHAR.match(nxt)) or (nxt != "" and nxt in CJK_OPENING)
+        left = IS_CJK_CHAR[prev] or (prev != "" and prev in CJK_PUNCT)
+        right = IS_CJK_CHAR[nxt] or (nxt != "" and nxt in CJK_OPENING)
         plain = "?" not in m[0]  # a question mark beside a digit may be a lost character: leave it
         if (left and (right or nxt == "" or nxt in CJK_CLOSING or (nxt.isdigit() and plain))) or \
                 ((prev.isdigit() or prev == "%") and right and plain and ":" not in m[0]):
-            wide.update((k, FULLWIDTH[text[k]]) for k in range(start, end))
+            for k in range(start, end):
+                wide[k] = FULLWIDTH[text[k]]
     stack = []
-    for m in PARENTHESIS.finditer(text):
+    for m in PARENTHESIS.finditer(text) if "(" in text else ():  # without "(" no pair can form
         k = m.start()
         if m[0] == "(":
             stack.append(k)
@@ -2042,10 +2134,14 @@ def widen_punctuation(text: str, frozen: bytearray) -> str:
                 wide[start], wide[k] = "（", "）"
     if not wide:
         return text
-    chars = list(text)
-    for k, mark in wide.items():
-        chars[k] = mark
-    return "".join(chars)
+    # Slices between the few widened marks: cheaper than a list of every character.
+    out, at = [], 0
+    for k in sorted(wide):
+        out.append(text[at:k])
+        out.append(wide[k])
+        at = k + 1
+    out.append(text[at:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -2065,6 +2161,7 @@ def restore_text(text: str, how: Restoration, detect: bool = True) -> tuple[str,
     marked = Marked.of(text)
     if marked.text.isascii():  # no Chinese, nothing encoded wrongly: nothing to restore
         return text, []
+    clean_text = marked.text
     mask = protected_mask(marked.text, how.markdown)
     if detect:
         for start, end, damage in reversed(find_mojibake(marked.text, mask)):
@@ -2097,7 +2194,19 @@ def restore_text(text: str, how: Restoration, detect: bool = True) -> tuple[str,
                         frozen[start:end] = b"\x01" * (end - start)
         if how.widen:
             marked.text = widen_punctuation(marked.text, frozen)
+    if unchanged(text, marked, clean_text, how):
+        return text, []
     return marked.marked(how.lang), [damage for _start, _end, damage in marked.runs]
+
+
+def unchanged(text: str, marked: Marked, clean_text: str, how: Restoration) -> bool:
+    """Whether marked.marked() would give back the text restore_text() was given, so it need not be rebuilt.
+
+    True when nothing touched the clean text, its readings or its damage, and Marked.of() kept every
+    reading: as many as the text has RUBY_OPEN marks (one at the start, or two on one character, is not kept).
+    """
+    return (how.convert is None and not marked.runs and marked.text == clean_text
+            and len(marked.readings) == text.count(RUBY_OPEN))
 
 
 def damage_html(html: str) -> str:
