@@ -380,15 +380,10 @@ def marked_reading(annotation: str, reading: str, toneless_ok: bool) -> str:
     return annotation
 
 
-def count_toned_readings(text: str) -> int:
-    """How many converter readings carry a tone mark."""
-    return sum(not TONE_SET.isdisjoint(m["reading"]) for m in PINYIN_ANNOTATION.finditer(text))
-
-
 def toneless_readings_ok(text: str) -> bool:
     """Whether the text's converter writes tones (three toned readings), so toneless ones count as pinyin too.
 
-    Same answer as count_toned_readings(text) >= 3, but stops at the third: a seed has hundreds.
+    Stops at the third toned reading: a seed has hundreds.
     """
     toned = 0
     for m in PINYIN_ANNOTATION.finditer(text):
