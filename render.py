@@ -574,7 +574,11 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
     """The decoded text of a file and its encoding, or a DocumentError saying why not."""
-    data = read_bytes_safely(path, max_size)
+    return decode_document(read_bytes_safely(path, max_size))
+
+
+def decode_document(data: bytes) -> tuple[str, str]:
+    """The text of a document's bytes and its encoding, or a DocumentError when it is none."""
     if not data:
         raise DocumentError("empty file")
     text, encoding = decode(data)
@@ -2384,6 +2388,11 @@ def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE)
         data = read_bytes_safely(path, max_size)  # never blocks on a pipe put where a file was
     except DocumentError:
         return None
+    return input_hash(data, fingerprint)
+
+
+def input_hash(data: bytes, fingerprint: str) -> str:
+    """The manifest's key for an input's bytes under this renderer."""
     return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
@@ -2405,22 +2414,20 @@ class Job:
     options: Options
     templates: Path | None
     fingerprint: str = ""
-    previous_hash: str | None = None
 
 
 def run_job(job: Job) -> dict:
-    """Render or analyse one file; a dict with status 'ok', 'skipped' or 'error'."""
+    """Render or analyse one file; a dict with status 'ok' or 'error' (unchanged files never get here)."""
     try:
         if job.output is not None and os.path.realpath(job.output) == os.path.realpath(job.path):
             raise DocumentError("output would overwrite the input")
-        text, encoding = read_document(job.path, job.options.max_size)
+        data = read_bytes_safely(job.path, job.options.max_size)  # read once: decoded and hashed
+        text, encoding = decode_document(data)
         markdown = job.path.suffix.lower() in MARKDOWN_SUFFIXES
         name = safe_stem(job.path) if job.output is None else job.output.stem
         if job.output is None:
             return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
-        digest = hashlib.sha256(job.fingerprint.encode() + read_bytes_safely(job.path, job.options.max_size)).hexdigest()
-        if job.previous_hash == digest and job.output.exists():
-            return {"status": "skipped", "hash": digest}
+        digest = input_hash(data, job.fingerprint)
         page, meta = render_document(text, name, markdown, job.options, job.templates, encoding)
         write_atomic(job.output, page)
         # Only what the index and the manifest need goes back to the main process, never the page.
@@ -2668,13 +2675,12 @@ def main(argv: list[str] | None = None) -> int:
             error_line(result["message"])
             failed += 1
             continue
-        if result["status"] == "skipped":
+        if unchanged is not None:
             skipped += 1
-            entry = unchanged if unchanged is not None else manifest.get(name, {})
+            new_manifest[name] = unchanged
         else:
             rendered += 1
-            entry = {"hash": result["hash"], **{key: result["meta"][key] for key in INDEX_FIELDS}}
-        new_manifest[name] = entry
+            new_manifest[name] = {"hash": result["hash"], **result["meta"]}
     for _ in results:  # nothing is left; this closes the pool
         pass
     del plan, manifest
