@@ -182,3 +182,25 @@ def test_seed_readings_are_in_rt(seed_text):
     page, _ = render.render_document(seed_text, "seed")
     audit = check_page(page)
     assert {"guó", "shí", "lái"} <= set(audit.rt)
+
+
+MARKDOWN_PIECES = ["a", "中文", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")",
+                   "!", "<", ">", "&", "&amp;", "<b>", "</b>", "<http://x.y>", "<a@b.c>", "# ", "## ", "- ", "1. ", "> ",
+                   "    ", "| a | b |\n|---|---|\n| c | d |", "```", "~~~", "[x](y)", "![x](y)", "[x]: http://z", "\x02", "\x03"]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_size=5)), max_size=40).map("".join),
+       st.booleans())
+def test_plain_text_skips_the_inline_pass_with_the_same_output(source, fences):
+    """The skip_plain_text fast path changes nothing: same HTML as a stock Python-Markdown instance."""
+    import markdown
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    fast = render.markdown_renderer(fences)
+    assert any(type(p).__name__ == "SkipPlainText" for p in fast.treeprocessors)
+    extensions = [TableExtension(), SaneListExtension()] + ([FencedCodeExtension()] if fences else [])
+    stock = markdown.Markdown(extensions=extensions, output_format="html")
+    assert fast.convert(source) == stock.convert(source)
