@@ -1783,14 +1783,17 @@ def render_page(article: Article, templates: Path | None = None) -> str:
     return template_environment(templates).get_template("page.html").render(page_context(article))
 
 
-def render_index(entries: list[dict], templates: Path | None = None, lang: str = "und") -> str:
-    """The index page listing rendered articles, newest first."""
-    ordered = sorted(entries, key=lambda e: (e.get("date") or "", e.get("title") or ""), reverse=True)
-    langs = {e.get("lang") for e in entries}
+def render_index(records: list, templates: Path | None = None, lang: str = "und") -> str:
+    """The index page listing rendered articles (PageRecords), newest first."""
+    return "".join(index_chunks(records, templates, lang))
+
+
+def index_chunks(records: list, templates: Path | None = None, lang: str = "und"):
+    """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
+    ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
+    langs = {r.lang for r in records}
     lang = langs.pop() if len(langs) == 1 else lang
-    for entry in ordered:
-        entry["date_display"] = display_date(entry.get("date"), entry.get("lang") or "und")
-    return template_environment(templates).get_template("index.html").render(
+    return template_environment(templates).get_template("index.html").generate(
         entries=ordered, lang=lang, ui=ui_text(lang), generator=f"render.py {__version__}")
 
 
@@ -2389,11 +2392,15 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
     return names
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write through a temporary file and a rename, so no reader sees half a page."""
+def write_atomic(path: Path, content) -> None:
+    """Write a text (or an iterator of pieces) through a temporary file and a rename: no reader sees half a page."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(content, encoding="utf-8", newline="\n")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as file:
+            if isinstance(content, str):
+                file.write(content)
+            else:
+                file.writelines(content)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -2532,6 +2539,43 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What the manifest and the index keep of one page: a few short strings (~0.5 KB), never the page."""
+
+    href: str
+    hash: str | None
+    title: str | None
+    date: str | None
+    source: str | None
+    lang: str | None
+
+    @classmethod
+    def of(cls, href: str, digest: str | None, meta: dict) -> PageRecord:
+        """A record from a page's metadata (or an earlier manifest entry); other keys are ignored."""
+        title, date, source, lang = (meta.get(key) for key in INDEX_FIELDS)
+        # A site's pages share their source and language: one string each for the whole batch.
+        return cls(href, digest, title, date, sys.intern(source) if isinstance(source, str) else source,
+                   sys.intern(lang) if isinstance(lang, str) else lang)
+
+    @property
+    def date_display(self) -> str | None:
+        return display_date(self.date, self.lang or "und")
+
+    def manifest_line(self) -> str:
+        """This page's manifest entry: its name and one JSON object on one line."""
+        entry = {"hash": self.hash, **{key: getattr(self, key) for key in INDEX_FIELDS}}
+        return f"{json.dumps(self.href, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+
+
+def manifest_chunks(records: dict):
+    """The manifest (a JSON object, page name to entry) as pieces, one page a line, sorted by name."""
+    yield "{"
+    for number, name in enumerate(sorted(records)):
+        yield ("\n" if number == 0 else ",\n") + records[name].manifest_line()
+    yield "\n}\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="render.py", description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
@@ -2639,12 +2683,8 @@ def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out
     return plan, changed
 
 
-def write_index(out_dir: Path, manifest: dict, inputs: list[Path], templates: Path | None) -> list[dict] | None:
-    """Write index.html and the manifest; the index entries, or None when they could not be written."""
-    # One dict per page serves both: the manifest is serialised first, then its entries become the index's.
-    manifest_json = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1)
-    for name, entry in manifest.items():
-        entry["href"] = name
+def write_index(out_dir: Path, manifest: dict, inputs: list[Path], templates: Path | None) -> list | None:
+    """Write index.html and the manifest (page name to PageRecord); the records, or None when not written."""
     entries = list(manifest.values())
     own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
     clash = next((path for path in inputs if os.path.realpath(path) in own_files), None)
@@ -2652,8 +2692,9 @@ def write_index(out_dir: Path, manifest: dict, inputs: list[Path], templates: Pa
         error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
         return None
     try:
-        write_atomic(out_dir / "index.html", render_index(entries, templates))
-        write_atomic(out_dir / MANIFEST_NAME, manifest_json)
+        # Both streamed to disk as they are made: a batch's memory never holds the whole index.
+        write_atomic(out_dir / "index.html", index_chunks(entries, templates))
+        write_atomic(out_dir / MANIFEST_NAME, manifest_chunks(manifest))
     except OSError as error:
         error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
         return None
@@ -2712,10 +2753,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if unchanged is not None:
             skipped += 1
-            new_manifest[name] = unchanged
+            new_manifest[name] = PageRecord.of(name, unchanged.get("hash"), unchanged)
         else:
             rendered += 1
-            new_manifest[name] = {"hash": result["hash"], **result["meta"]}
+            new_manifest[name] = PageRecord.of(name, result["hash"], result["meta"])
     for _ in results:  # nothing is left; this closes the pool
         pass
     del plan, manifest
@@ -2728,7 +2769,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.open and entries:
         import webbrowser
 
-        target = out_dir / (entries[0]["href"] if len(entries) == 1 else "index.html")
+        target = out_dir / (entries[0].href if len(entries) == 1 else "index.html")
         webbrowser.open(target.resolve().as_uri())
     return 1 if failed else 0
 

@@ -57,7 +57,8 @@ def render_corpus(inputs: list[Path], out_dir: Path, scheduler: str = "processes
         results = bag.map(render_file, str(out_dir)).compute(scheduler=scheduler)
     entries = [r for r in results if "error" not in r]
     if entries:
-        render.write_atomic(out_dir / "index.html", render.render_index([dict(e) for e in entries]))
+        records = [render.PageRecord.of(e["href"], None, e) for e in entries]
+        render.write_atomic(out_dir / "index.html", render.render_index(records))
     return results
 
 
