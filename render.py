@@ -9,15 +9,24 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import gc
 import hashlib
 import itertools
 import json
 import os
 import re
 import sys
+import typing  # loaded at start-up by the modules above anyway
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if __name__ == "__main__":
+    # Start-up makes tens of thousands of objects that live as long as the run (patterns, functions,
+    # Markdown, Jinja2), which the cycle collector would only walk again and again (~3 ms). One document
+    # leaves next to no cyclic garbage; main() turns the collector back on for a batch.
+    gc.disable()
 
 __version__ = "1.0.0"
 
@@ -34,6 +43,21 @@ MANIFEST_NAME = ".render-manifest.json"
 # Characters and patterns
 # ---------------------------------------------------------------------------
 
+
+class LazyPattern:
+    """A regex compiled on its first use: start-up skips those that most documents never need."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str):
+        # Reached on the first use only: the compiled pattern's methods then sit on the instance.
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("match", "fullmatch", "search", "finditer", "findall", "sub", "subn", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
 # A pinyin reading is kept inside the text as RUBY_OPEN reading RUBY_CLOSE right
 # after its character. Both are Unicode noncharacters, reserved for internal use,
 # so no real text can collide with them (decoding replaces any that arrive).
@@ -49,6 +73,9 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_CHAR = re.compile(f"[{CJK}]")
 # Runs of everything else: "國 2022, " in "中國 2022, 中": deleting them leaves only the Han characters to count.
 NOT_CJK_RUN = re.compile(f"[^{CJK}]+")
+# What \w leaves out of U+3400-9FFF: the Yijing hexagrams, and U+9FFD-9FFF before Unicode 14 (Python < 3.11).
+# [\w{WORD_GAPS_IN_HAN}] is [\w\u3400-\u9fff] without a 27,000-character class to compile (~0.7 ms at start-up).
+WORD_GAPS_IN_HAN = "\u4dc0-\u4dff\u9ffd-\u9fff"
 TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 TONE_SET = frozenset(TONE_LETTERS)
 
@@ -102,9 +129,13 @@ BARE_LABELS_ANYWHERE = frozenset({"posted @"})
 UPDATE_LABELS = frozenset(label.casefold() for label in ("更新時間", "更新时间", "Updated"))
 # Date labels after whose date a blog names the author: "posted @ 2012-03-15 10:20 王五".
 AUTHOR_AFTER_DATE = frozenset({"posted @"})
+# How a Chinese byline starts: "記者", "本报记者", "（记者", "文／".
+_BYLINE_START = r"^[（(【\[]?\s*(?:本[報报])?(?:記者|记者|文[／/]|撰文[／/]|通[讯訊]員|通[讯訊]员)"
+BYLINE_START = re.compile(_BYLINE_START)
 # A Chinese byline without a colon: 記者陳怡君／台北報導, 本报记者 张伟 报道, （记者 李明）
-CHINESE_BYLINE = re.compile(
-    r"^[（(【\[]?\s*(?:本[報报])?(?:記者|记者|文[／/]|撰文[／/]|通[讯訊]員|通[讯訊]员)\s*(?P<name>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)"
+# Tried only on lines that pass BYLINE_START, so most runs never compile its Han classes (~2 ms).
+CHINESE_BYLINE = LazyPattern(
+    _BYLINE_START + r"\s*(?P<name>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)"
     r"\s*(?:(?:[／/]\s*[\u4e00-\u9fff]{2,6}\s*(?:[綜综]合)?(?:報導|报道))|(?:[綜综]合)?(?:報導|报道)|[）)】\]])\s*[）)】\]]?$"
 )
 _LABEL_ALTERNATION = "|".join(re.escape(label) for label in sorted(LABEL_FIELD, key=len, reverse=True))
@@ -120,7 +151,7 @@ FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
 # Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
 VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
 # An outlet's name beside an unlabelled date: 新华网, Reuters, The Daily Star (no digits, no sentence).
-OUTLET_NAME = re.compile(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
+OUTLET_NAME = LazyPattern(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
 # A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
 WECHAT_BYLINE = re.compile(
     r"^(?:原创|原創)?\s*(?:(?P<author>[^\s\d:：|]{1,16})\s+)?(?P<source>[^\s\d:：|]{1,24})\s+(?P<date>\d{4}[-/.年]\S*(?:\s+\d{1,2}:\d{2})?)"
@@ -130,11 +161,13 @@ END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
-DATE_LINE_EXTRA = re.compile(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z]{2,4}|北京时间|北京時間)?[\s|｜·•,，/()（）-]*$", re.I)
+DATE_LINE_EXTRA = LazyPattern(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z]{2,4}|北京时间|北京時間)?[\s|｜·•,，/()（）-]*$", re.I)
 # A source credited in parentheses at the end of the body: （来源：新华社）
 TRAILING_SOURCE = re.compile(r"\s*[（(](?:文章)?(?:來源|来源|出處|出处|Source)\s*[:：]\s*(?P<source>[^（）()]{1,40})[）)]\s*$", re.I)
 
 # Lines that are site chrome, by kind. Matched against the clean text of one line.
+# A Han range sits inside (?-i:...): Han has no case, and under re.I the compiler would case-fold
+# every one of its 21,000 code points (~3 ms of start-up).
 CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("breadcrumb", r"^(?:首页|首頁|主页|主頁|Home)\s*(?:[>»›/＞→]|&gt;)|^(?:当前位置|當前位置|您的位置|你的位置|您现在的位置|您現在的位置|所在位置)"),
     ("hotline", r"(?:热线|熱線|电话|電話|手机|手機|传真|傳真|Tel|Phone|Fax|Hotline)\s*[:：]?\s*[+\d(（][\d\s\-–/()（）+]{5,}"),
@@ -147,7 +180,7 @@ CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compi
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?"),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)"),
     ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]"),
-    ("navigation", r"^(?:[^\s|｜。，,.!?！？:：]{1,16}(?: [^\s|｜。，,.!?！？:：]{1,16}){0,2}\s*[|｜]\s*){2,}[^|｜。，.!?！？:：]{1,24}$|^(?:[\u4e00-\u9fff]{1,4}\s+){4,}[\u4e00-\u9fff]{1,4}$"),
+    ("navigation", r"^(?:[^\s|｜。，,.!?！？:：]{1,16}(?: [^\s|｜。，,.!?！？:：]{1,16}){0,2}\s*[|｜]\s*){2,}[^|｜。，.!?！？:：]{1,24}$|^(?-i:(?:[\u4e00-\u9fff]{1,4}\s+){4,}[\u4e00-\u9fff]{1,4})$"),
     ("buttons", r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+$"),
     ("site-info", r"^(?:主办|主辦|承办|承辦|协办|協辦|技术支持|技術支持|网站标识码|網站標識碼|网站地图|網站地圖|网站导航|網站導覽|Powered by|回上一頁|回上一页|回首頁|回首页|返回首页|返回首頁|返回列表|刷新评论|刷新評論|无障碍|無障礙)|返回顶部|返回頂部|隐私政策|隱私權政策|免责声明|免責聲明|不代表本[站网網]|本站同意其观点|网友评论仅供|網友評論僅供"),
     ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年"),
@@ -363,10 +396,29 @@ def mark_pinyin(text: str, toneless_ok: bool) -> str:
     # split() gives [text, reading, text, reading, ..., text], sparing a match object and a call per
     # annotation; an annotation is always "(" + reading + ")", the lookbehind taking no characters.
     parts = PINYIN_ANNOTATION.split(text)
-    for k in range(1, len(parts), 2):
-        reading = parts[k]
-        parts[k] = marked_reading(f"({reading})", reading, toneless_ok)
+    readings = parts[1::2]
+    if readings:
+        parts[1::2] = map(reading_marks(readings, toneless_ok).__getitem__, readings)
     return "".join(parts)
+
+
+def marked_and_clean(text: str, toneless_ok: bool) -> tuple[str, str]:
+    """mark_pinyin(text) and, for a text without marker characters of its own, clean() of it: one split for both."""
+    parts = PINYIN_ANNOTATION.split(text)
+    readings = parts[1::2]
+    if not readings:
+        return text, text
+    marks = reading_marks(readings, toneless_ok)
+    parts[1::2] = map(marks.__getitem__, readings)
+    marked = "".join(parts)
+    plain = {reading: "" if mark[0] == RUBY_OPEN else mark for reading, mark in marks.items()}
+    parts[1::2] = map(plain.__getitem__, readings)
+    return marked, "".join(parts)
+
+
+def reading_marks(readings: list[str], toneless_ok: bool) -> dict[str, str]:
+    """What stands for each converter reading in the marked text: a document repeats a few dozen hundreds of times."""
+    return {reading: marked_reading(f"({reading})", reading, toneless_ok) for reading in set(readings)}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -402,9 +454,13 @@ def indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(INDENT_CHARS))
 
 
+# What a fragment id must not keep: " " and "?" in "Why now?" (Han characters stay: \w holds them).
+NOT_IN_SLUG = re.compile(rf"[^\w{WORD_GAPS_IN_HAN}-]+")
+
+
 def slug(text: str, taken: set[str]) -> str:
     """A fragment id for a heading, unique within the page; Chinese stays Chinese."""
-    base = re.sub(r"[^\w\u3400-\u9fff-]+", "-", clean(text).strip().lower()).strip("-") or "section"
+    base = NOT_IN_SLUG.sub("-", clean(text).strip().lower()).strip("-") or "section"
     if base[0].isdigit():
         base = "s-" + base
     candidate = base
@@ -726,7 +782,7 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
     """Take the metadata a line holds; whether the line is a metadata line."""
     if len(line) > 160 or BULLET.match(line):
         return False
-    byline = CHINESE_BYLINE.match(line)
+    byline = CHINESE_BYLINE.match(line) if BYLINE_START.match(line) else None
     if byline:
         meta.take("author", byline["name"], china, "記者")
         return True
@@ -807,13 +863,25 @@ def _chrome_kind(text: str) -> str | None:
 _chrome_kind_cached = functools.lru_cache(maxsize=4096)(_chrome_kind)
 
 
+# SENTENCE_END's two character classes: a stop, then any closing quotes and brackets.
+SENTENCE_STOPS = frozenset("。！？!?….．:：;；")
+SENTENCE_CLOSERS = "”’\"'」』）)]】》"
+
+
 def ends_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(text))
+    """SENTENCE_END.search(text), looking at the line's end only instead of trying every position."""
+    if text.endswith("\n"):  # where "$" matches twice
+        return bool(SENTENCE_END.search(text))
+    return text.rstrip(SENTENCE_CLOSERS)[-1:] in SENTENCE_STOPS or text.endswith(("”", "」", "』"))
 
 
 def is_sentence(text: str) -> bool:
     """A line of running text: long enough and ending like a sentence."""
     return len(text) >= 30 and bool(FULL_STOP_END.search(text))
+
+
+# A line ending in one of these is never a heading (a heading introducing a list has no colon here either).
+NEVER_ENDS_HEADING = ("：", ":", "。", ".", "！", "？", "!", "?")
 
 
 def is_heading(text: str) -> bool:
@@ -822,7 +890,7 @@ def is_heading(text: str) -> bool:
         return False
     if not text or ends_sentence(text) and not text.endswith(("：", ":")) and not NUMBERED_HEADING.match(text):
         return False
-    if text.endswith(("：", ":", "。", ".", "！", "？", "!", "?")):
+    if text.endswith(NEVER_ENDS_HEADING):
         return False
     if NUMBERED_HEADING.match(text):
         return len(text) <= 40 and not SENTENCE_INNER.search(text[3:])
@@ -884,12 +952,19 @@ def split_glued_chrome(line: Line) -> list[Line]:
 
 def split_lines(text: str) -> list[Line]:
     """The document as Lines, with converter readings marked and glued chrome split off."""
-    toneless_ok = toneless_readings_ok(text)
+    marked, plain = marked_and_clean(text, toneless_readings_ok(text)) if "(" in text else (text, text)
+    bodies = [line.strip(INDENT_CHARS) for line in marked.split("\n")]
+    if RUBY_OPEN in text or DAMAGE_OPEN in text or DAMAGE_CLOSE in text:
+        cleans = list(map(clean, bodies))  # marks the text brought itself may span lines or sit by an indent
+    else:  # readings stay within their line, right after a Han character: the whole text is cleaned at once
+        cleans = [line.strip(INDENT_CHARS) for line in plain.split("\n")]
     lines = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        marked = mark_pinyin(raw, toneless_ok) if "(" in raw else raw
-        body = strip_indent(marked)
-        lines.extend(split_glued_chrome(Line(number, body, clean(body), indent_of(raw))))
+    for number, (raw, body, plain) in enumerate(zip(text.split("\n"), bodies, cleans), start=1):
+        line = Line(number, body, plain, len(raw) - len(raw.lstrip(INDENT_CHARS)))
+        if len(plain) > 12:  # shorter lines hold no glued chrome (split_glued_chrome's own test)
+            lines.extend(split_glued_chrome(line))
+        else:
+            lines.append(line)
     return lines
 
 
@@ -972,9 +1047,9 @@ def related_list_start(lines: list[Line]) -> int:
 def wrap_width(lines: list[Line]) -> int | None:
     """The column width the body was hard-wrapped at, or None when it was not."""
     texts = [line for line in lines if not line.blank]
+    if len(texts) < 3 or max(len(line.text) for line in texts) > 160:
+        return None  # a line is at least as wide as it is long: no need to measure each one
     widths = [display_width(line.text) for line in texts]
-    if len(widths) < 3:
-        return None
     widest = max(widths)
     if widest > 160:
         return None
@@ -1008,14 +1083,17 @@ def blocks_of(lines: list[Line]) -> list[list[Line]]:
 
 
 def continues(previous: Line, line: Line, width: int | None, mixed_indent: bool, blank_separated: bool,
-              block_width: int) -> bool:
-    """Whether a line carries on the paragraph of the line before it (a hard wrap)."""
+              block_width: Callable[[], int]) -> bool:
+    """Whether a line carries on the paragraph of the line before it (a hard wrap).
+
+    block_width() measures the block's widest line: only a line that reads as a heading needs it.
+    """
     if line.indent > 0 and (mixed_indent or width is None):
         return False  # an indent marks a new paragraph, unless the whole text was wrapped and indented
     if width is not None and display_width(previous.text) >= width * 0.7 and not (
-            is_heading(previous.clean) and display_width(previous.text) < block_width * 0.6):
+            is_heading(previous.clean) and display_width(previous.text) < block_width() * 0.6):
         return True
-    if ends_sentence(previous.clean) or (is_heading(previous.clean) and display_width(previous.text) < block_width * 0.6):
+    if ends_sentence(previous.clean) or (is_heading(previous.clean) and display_width(previous.text) < block_width() * 0.6):
         return False
     return blank_separated or (mixed_indent and line.indent == 0)
 
@@ -1030,7 +1108,7 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
         blank_separated = len(blocks) >= 2
     paragraphs: list[list] = []
     for block in blocks:
-        block_width = max(display_width(line.text) for line in block)
+        block_width = functools.cache(lambda block=block: max(display_width(line.text) for line in block))
         one_per_line = len(block) >= 3 and all(ends_sentence(line.clean) for line in block)
         previous: Line | None = None
         for line in block:
@@ -1050,7 +1128,8 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
     current: list[str] = []
     for index, (text, single) in enumerate(paragraphs):
         last = index == len(paragraphs) - 1
-        if single and not last and is_heading(clean(text)):
+        # clean() never takes the last character off a text ending in a stop: such a text is ruled out uncleaned
+        if single and not last and not text.endswith(NEVER_ENDS_HEADING) and is_heading(clean(text)):
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current)))
             heading, current = text, []
@@ -1166,7 +1245,7 @@ def parse_text(text: str, name: str) -> Article:
 # Parsing: Markdown documents
 # ---------------------------------------------------------------------------
 
-FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER = LazyPattern(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 # Pelican's own metadata header, "Title: My post" lines before the first blank line, without --- fences.
@@ -1543,7 +1622,7 @@ URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "post
 # What a browser would still read as a script or document URL once tabs, newlines, spaces
 # and controls are gone (the URL standard removes tabs and newlines anywhere in a URL).
 DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
-URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
+URL_NOISE = LazyPattern(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
 
 
 def safe_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -1558,7 +1637,7 @@ def safe_attribute(element: str, attribute: str, value: str) -> str | None:
 FOREIGN_CONTENT = re.compile(r"</?(?:svg|math)\b[^>]*>", re.I)
 # XML-style empty elements, which HTML would read as opening a non-void element that swallows the
 # text after it: <circle r="10"/> becomes <circle r="10"></circle>. Void elements (<br/>) stay.
-SELF_CLOSING = re.compile(r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
+SELF_CLOSING = LazyPattern(r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
 
 
 def sanitize(html: str) -> str:
@@ -1724,6 +1803,7 @@ def template_environment(templates: Path | None):
         _ENVIRONMENTS[key] = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, bytecode_cache=template_bytecode_cache(jinja2),
+            auto_reload=False,  # templates do not change during a run: no stat() of each one per page
         )
         _ENVIRONMENTS[key].filters["csp_hash"] = csp_hash
     return _ENVIRONMENTS[key]
@@ -1736,9 +1816,9 @@ def csp_hash(text: str) -> str:
 
 @functools.lru_cache(maxsize=16)  # every page hashes the same style sheet: hash it once
 def _csp_hash_of(text: str) -> str:
-    import base64
+    import binascii  # what base64 wraps, without base64's own import (and struct's)
 
-    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return "sha256-" + binascii.b2a_base64(hashlib.sha256(text.encode("utf-8")).digest(), newline=False).decode("ascii")
 
 
 def page_context(article: Article) -> dict:
@@ -1806,7 +1886,8 @@ def index_chunks(records: list, templates: Path | None = None, lang: str = "und"
 # DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() turns them into <mark> elements.
 
 FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-ASCII_MARKS = re.compile(r"[,:;!?]+")
+ASCII_MARK_RUNS = re.compile(r"([,:;!?]+)")  # split() keeps the runs: "中,文" -> ["中", ",", "文"]
+FULLWIDTH_TABLE = str.maketrans(FULLWIDTH)
 CJK_OPENING = "“‘「『（《〈【〔"
 CJK_CLOSING = "”’」』）》〉】〕"
 CJK_PUNCT = "，。、；：！？…—·～" + CJK_OPENING + CJK_CLOSING
@@ -1815,8 +1896,8 @@ ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 TRADITIONAL_TAG = re.compile(r"^zh-(?:hant|tw|hk|mo)\b", re.I)  # zh-Hant, zh-TW, zh-Hant-HK
 # Spans no restoration touches: URLs everywhere; code, link targets and HTML tags in Markdown.
-URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
-MARKDOWN_PROTECTED = re.compile(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
+URL = LazyPattern(r"(?:https?|ftp)://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
+MARKDOWN_PROTECTED = LazyPattern(r"(`+)[\s\S]*?\1|\]\([^)\n]*\)|^\[[^\]\n]+\]:.*$|<[^>\n]+>|" + URL.pattern, re.M)
 # Every match of URL holds one of these ("http://x", "www.x", "a@b.c"); of MARKDOWN_PROTECTED, one of these or
 # of URL's (`code`, "](target)", "[ref]: target", "<tag>"). A text without any has no protected span.
 URL_HINTS = ("://", "www.", "@")
@@ -1825,14 +1906,20 @@ MARKDOWN_PROTECTED_HINTS = ("`", "](", "[", "<") + URL_HINTS
 CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _CONT = f"\u0080-\u00bf{CP1252_HIGH}"
 LATIN1_MOJIBAKE = re.compile(f"(?:[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}})+")
+# (Patterns that start with a literal "?", lookbehinds after it, let the engine skip ahead to each "?".)
 # A character lost to '?' whose converter reading survived without its opening parenthesis: ?dāng)
-ORPHAN_READING = re.compile(f"\\?+(?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
+ORPHAN_READING = re.compile(f"\\?\\?*(?P<reading>[a-zü{TONE_LETTERS}]{{1,7}})\\)")
 LOST_IN_NUMBER = re.compile(r"\d+(?:\?+\d+)+")  # 7?25, 2021?7?22: a separator lost between digits
-LOST_AFTER_OPENING = re.compile(f"(?<=[{CJK_OPENING}])\\?+(?=[^\\s?{CJK_CLOSING}])")
+DIGIT_THEN_LOST = re.compile(r"\?(?<=\d\?)")  # the "?" of 7?25: each LOST_IN_NUMBER match holds one
+LOST_AFTER_OPENING = re.compile(f"\\?(?<=[{CJK_OPENING}]\\?)\\?*(?=[^\\s?{CJK_CLOSING}])")  # “?當
 LOST_MARKS = "?\ufffd"
 REPLACEMENT_RUN = re.compile("[?\ufffd]*\ufffd[?\ufffd]*")  # "??\ufffd?": lost marks around a replacement character
 PARENTHESIS = re.compile(r"[()]")
 MARKED_READING_SPLIT = re.compile(f"{RUBY_OPEN}([^{RUBY_CLOSE}]*){RUBY_CLOSE}")
+# A reading as the parser writes it, on a character that is no mark, parenthesis or reading: 國\ufdd0guó\ufdd1.
+# Punctuation can be widened around such readings without taking the text apart.
+PLAIN_READING = re.compile(f"{RUBY_OPEN}(?<=[^,:;!?(){RUBY_CLOSE}]{RUBY_OPEN})[a-zü{TONE_LETTERS}]+{RUBY_CLOSE}")
+MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")  # Ã in cafÃ©: every LATIN1_MOJIBAKE match starts with one
 DAMAGE_NOTES = {
     "garbled": {"zh-Hant": "亂碼：這段文字在編碼轉換中損壞，原文無法確定", "zh-Hans": "乱码：这段文字在编码转换中损坏，原文无法确定",
                 "en": "Garbled text: damaged by an encoding error; the original cannot be recovered"},
@@ -1995,7 +2082,8 @@ def exact_repair(text: str, codecs_tried: tuple[str, ...]) -> tuple[str, str] | 
 def find_mojibake(text: str, mask: bytearray) -> list[tuple[int, int, Damage]]:
     """Runs of UTF-8 read as Latin-1 (cafÃ©): repaired where ftfy agrees with the exact byte repair."""
     found = []
-    for m in LATIN1_MOJIBAKE.finditer(text):
+    lead = MOJIBAKE_LEAD.search(text)
+    for m in LATIN1_MOJIBAKE.finditer(text, lead.start()) if lead else ():  # no match starts before a lead
         if any(mask[m.start():m.end()]):
             continue
         repair = exact_repair(m[0], ("latin-1",))
@@ -2034,6 +2122,17 @@ def joinable(gap: str) -> bool:
     return len(gap) <= 2 and all(CJK_CHAR.match(ch) or ch in LOST_MARKS for ch in gap)
 
 
+def lost_in_numbers(text: str) -> list[list[int]]:
+    """Spans of LOST_IN_NUMBER matches, scanned from the digits before the first "?" that follows a digit."""
+    first = DIGIT_THEN_LOST.search(text)
+    if first is None:
+        return []
+    start = first.start()
+    while start and text[start - 1].isdecimal():  # \d is a decimal digit (Nd) too
+        start -= 1
+    return [[m.start(), m.end()] for m in LOST_IN_NUMBER.finditer(text, start)]
+
+
 def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditional: bool) -> list[tuple[int, int, Damage]]:
     """Garbled runs and lost characters in a clean Chinese text, as (start, end, Damage)."""
     n = len(text)
@@ -2042,7 +2141,8 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
         spans += [[k, k + 1] for k in readings if text[k] == "?"]
         spans += [[m.start(), m.end()] for m in ORPHAN_READING.finditer(text)
                   if any(ch in TONE_LETTERS for ch in m["reading"]) and mark_pinyin(f"中({m['reading']})", False) != f"中({m['reading']})"]
-        spans += [[m.start(), m.end()] for pattern in (LOST_IN_NUMBER, LOST_AFTER_OPENING) for m in pattern.finditer(text)]
+        spans += lost_in_numbers(text)
+        spans += [[m.start(), m.end()] for m in LOST_AFTER_OPENING.finditer(text)]
     # Runs of characters foreign to the document's script, at most two characters apart.
     clusters: list[list[int]] = []
     for k in foreign_positions(text, traditional):
@@ -2111,6 +2211,11 @@ def script_converter(script: str):
 def convert_marked(text: Marked, frozen: bytearray, convert) -> None:
     """The text converted by OpenCC in place, except frozen spans; readings stay on their converted characters."""
     n = len(text.text)
+    if n and not text.runs and 1 not in frozen:
+        converted = convert(text.text)
+        if len(converted) == n:  # one segment, every character in its place: the readings stay as they are
+            text.text = converted
+            return
     cuts = {0, n} | {k for m in re.finditer(rb"\x01+", frozen) for k in m.span()}
     cuts |= {k for start, end, _damage in text.runs for k in (start, end)}
     cuts = sorted(cuts)
@@ -2138,46 +2243,77 @@ def convert_marked(text: Marked, frozen: bytearray, convert) -> None:
     text.runs = [[moved[start], moved[end], damage] for start, end, damage in text.runs]
 
 
-def widen_punctuation(text: str, frozen: bytearray) -> str:
-    """ASCII , : ; ! ? ( ) between Chinese characters as full-width marks."""
+def widens(prev: str, run: str, nxt: str) -> bool:
+    """Whether a run of ASCII marks between these characters ("" at an end of the text) becomes full-width."""
+    if prev in ASCII_LETTERS or nxt in ASCII_LETTERS:
+        return False
+    left = IS_CJK_CHAR[prev] or (prev != "" and prev in CJK_PUNCT)
+    right = IS_CJK_CHAR[nxt] or (nxt != "" and nxt in CJK_OPENING)
+    plain = "?" not in run  # a question mark beside a digit may be a lost character: leave it
+    return (left and (right or nxt == "" or nxt in CJK_CLOSING or (nxt.isdigit() and plain))) or \
+        ((prev.isdigit() or prev == "%") and right and plain and ":" not in run)
+
+
+def parentheses_to_widen(text: str, frozen: bytes | bytearray, readings: bool) -> list[int]:
+    """Indices of the ( ) pairs around Chinese text, between no ASCII letters or digits, as widen_punctuation() sees them."""
     n = len(text)
-    wide: dict[int, str] = {}
-    # Per mark, dict and set lookups stand in for one-character regex matches: a seed has hundreds of marks.
-    any_frozen = any(frozen)
-    for m in ASCII_MARKS.finditer(text):
-        start, end = m.span()
-        if any_frozen and any(frozen[start:end]):
-            continue
-        prev, nxt = text[start - 1] if start else "", text[end] if end < n else ""
-        if prev in ASCII_LETTERS or nxt in ASCII_LETTERS:
-            continue
-        left = IS_CJK_CHAR[prev] or (prev != "" and prev in CJK_PUNCT)
-        right = IS_CJK_CHAR[nxt] or (nxt != "" and nxt in CJK_OPENING)
-        plain = "?" not in m[0]  # a question mark beside a digit may be a lost character: leave it
-        if (left and (right or nxt == "" or nxt in CJK_CLOSING or (nxt.isdigit() and plain))) or \
-                ((prev.isdigit() or prev == "%") and right and plain and ":" not in m[0]):
-            for k in range(start, end):
-                wide[k] = FULLWIDTH[text[k]]
-    stack = []
-    for m in PARENTHESIS.finditer(text) if "(" in text else ():  # without "(" no pair can form
+    found, stack = [], []
+    for m in PARENTHESIS.finditer(text):
         k = m.start()
         if m[0] == "(":
             stack.append(k)
         elif stack:
             start = stack.pop()
             prev, nxt = text[start - 1] if start else " ", text[k + 1] if k + 1 < n else " "
+            if prev == RUBY_CLOSE and readings:
+                prev = text[text.rindex(RUBY_OPEN, 0, start) - 1]
             if (not frozen[start] and not frozen[k] and CJK_CHAR.search(text, start + 1, k)
                     and not ASCII_ALNUM.match(prev) and not ASCII_ALNUM.match(nxt)):
-                wide[start], wide[k] = "（", "）"
-    if not wide:
-        return text
-    # Slices between the few widened marks: cheaper than a list of every character.
+                found += (start, k)
+    return found
+
+
+def mark_runs(text: str) -> list[str]:
+    """ASCII_MARK_RUNS.split(text): the text between runs of ASCII marks, and the runs, taking turns."""
+    if ",," in text or ":" in text or ";" in text or "!" in text or "?" in text:
+        return ASCII_MARK_RUNS.split(text)
+    # Lone commas, the usual case: str.split() finds them many times faster than a regex scans a Chinese text.
+    parts = text.split(",")
+    pieces = [","] * (2 * len(parts) - 1)
+    pieces[0::2] = parts
+    return pieces
+
+
+def widen_punctuation(text: str, frozen: bytes | bytearray, readings: bool = False) -> str:
+    """ASCII , : ; ! ? ( ) between Chinese characters as full-width marks.
+
+    With readings, the text may hold PLAIN_READING readings: a mark's neighbour is then the character a reading is on.
+    """
+    pieces = mark_runs(text)
+    any_frozen = 1 in frozen  # frozen holds 0 or 1 per character; "in" searches at C speed
+    end = 0  # where the run ends in the text, counted only while frozen spans need it
+    for i in range(1, len(pieces), 2):
+        before, run = pieces[i - 1], pieces[i]
+        if any_frozen:
+            end += len(before) + len(run)
+            if any(frozen[end - len(run):end]):
+                continue
+        prev = before[-1:]  # "" only at the start of the text: runs are never next to each other
+        if prev == RUBY_CLOSE and readings:  # 國\ufdd0guó\ufdd1, : the run follows 國 (no reading is on a mark)
+            prev = before[before.rindex(RUBY_OPEN) - 1]
+        if widens(prev, run, pieces[i + 1][:1]):
+            pieces[i] = run.translate(FULLWIDTH_TABLE)
+    widened = "".join(pieces) if len(pieces) > 1 else text
+    pairs = parentheses_to_widen(text, frozen, readings) if "(" in text else ()  # without "(" no pair can form
+    if not pairs:
+        return widened
+    # Slices between the few widened parentheses: cheaper than a list of every character.
     out, at = [], 0
-    for k in sorted(wide):
-        out.append(text[at:k])
-        out.append(wide[k])
+    for k in sorted(pairs):
+        out.append(widened[at:k])
+        out.append(FULLWIDTH[widened[k]])
         at = k + 1
-    out.append(text[at:])
+    out.append(widened[at:])
     return "".join(out)
 
 
@@ -2193,14 +2329,52 @@ class Restoration:
     markdown: bool = False
 
 
+def may_be_damaged(text: str, how: Restoration) -> bool:
+    """Whether find_mojibake() or, in Chinese, find_damage() could find anything in a clean text."""
+    if MOJIBAKE_LEAD.search(text):
+        return True
+    if not how.chinese:
+        return False
+    if "?" in text or "\ufffd" in text:
+        return True
+    # A garbled run needs three characters the codec cannot encode, each of which "replace" makes one b"?"
+    # (no GB2312 or Big5 character's bytes hold "?"): a count at C speed instead of foreign_positions().
+    return text.encode("cp950" if how.traditional else "gb2312", "replace").count(b"?") >= 3
+
+
+def has_protected_span(text: str, markdown: bool) -> bool:
+    """Whether protected_mask() protects any of a clean text; outside Markdown, without building the mask."""
+    if markdown:
+        return 1 in protected_mask(text, True)
+    return ("@" in text or "://" in text or "www." in text) and URL.search(text) is not None
+
+
+def restored_in_place(text: str, how: Restoration, detect: bool) -> str | None:
+    """restore_text()'s text, worked out without taking the text apart, or None when that needs the full path:
+    conversion, possible damage, a protected span, or a reading not as the parser writes it."""
+    if how.convert is not None:
+        return None
+    clean, readings = PLAIN_READING.subn("", text) if RUBY_OPEN in text else (text, 0)
+    if not readings == text.count(RUBY_OPEN) == text.count(RUBY_CLOSE):
+        return None  # Marked.of() would drop a reading, or keep a stray marker in the clean text
+    if clean.isascii():
+        return text
+    if (detect and may_be_damaged(clean, how)) or has_protected_span(clean, how.markdown):
+        return None
+    return widen_punctuation(text, bytes(len(text)), readings > 0) if how.widen else text
+
+
 def restore_text(text: str, how: Restoration, detect: bool = True) -> tuple[str, list[Damage]]:
     """One text restored: damage marked (and repaired where exact), script converted, punctuation widened."""
+    in_place = restored_in_place(text, how, detect)
+    if in_place is not None:
+        return in_place, []
     marked = Marked.of(text)
     if marked.text.isascii():  # no Chinese, nothing encoded wrongly: nothing to restore
         return text, []
     clean_text = marked.text
     mask = protected_mask(marked.text, how.markdown)
-    if detect:
+    if detect and may_be_damaged(marked.text, how):
         for start, end, damage in reversed(find_mojibake(marked.text, mask)):
             shown = damage.repair if damage.repair is not None else damage.text
             marked.replace(start, end, shown, damage)
@@ -2288,8 +2462,9 @@ def restore(article: Article, options: Options) -> Article:
 
     def fix(text: str, part: str, section: int | None = None, paragraph: int | None = None) -> str:
         restored, runs = restore_text(text, how)
-        where = {"field": part, "section": section, "paragraph": paragraph}
-        warnings.extend(damage_warning(damage, where) for damage in runs)
+        if runs:
+            where = {"field": part, "section": section, "paragraph": paragraph}
+            warnings.extend(damage_warning(damage, where) for damage in runs)
         return restored
 
     title = fix(article.title, "title")
@@ -2300,7 +2475,8 @@ def restore(article: Article, options: Options) -> Article:
     plain = dataclasses.replace(how, markdown=False)
     metadata = {name: restore_text(value, plain, detect=False)[0] if value else value
                 for name, value in (("source", article.source), ("author", article.author))}
-    boilerplate = tuple(restore_text(line, dataclasses.replace(plain, widen=False), detect=False)[0] for line in article.boilerplate)
+    as_is = dataclasses.replace(plain, widen=False)
+    boilerplate = tuple(restore_text(line, as_is, detect=False)[0] for line in article.boilerplate)
     return dataclasses.replace(article, title=title, sections=sections, boilerplate=boilerplate, lang=lang,
                                warnings=article.warnings + tuple(warnings), **metadata)
 
@@ -2330,7 +2506,8 @@ def analyse_document(text: str, name: str, markdown: bool = False, options: Opti
 # The file system: inputs, names, atomic writes, manifest
 # ---------------------------------------------------------------------------
 
-UNSAFE_NAME = re.compile(r"[^\w.\-\u3400-\u9fff]+")
+# What a file name must not keep: " (" and ")!" in "my file (2)!" (Han characters stay: \w holds them).
+UNSAFE_NAME = re.compile(rf"[^\w.\-{WORD_GAPS_IN_HAN}]+")
 
 
 # Names Windows reserves for devices, whatever the extension.
@@ -2438,6 +2615,42 @@ def input_hash(data: bytes, fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
+class PageRecord(typing.NamedTuple):
+    """What the manifest and the index keep of one page: a tuple of a few short strings, never the page."""
+
+    href: str
+    hash: str | None
+    title: str | None
+    date: str | None
+    source: str | None
+    lang: str | None
+
+    @classmethod
+    def of(cls, href: str, digest: str | None, meta: dict) -> PageRecord:
+        """A record from a page's metadata (or an earlier manifest entry); other keys are ignored."""
+        title, date, source, lang = (meta.get(key) for key in INDEX_FIELDS)
+        # A site's pages share their source and language: one string each for the whole batch.
+        return cls(href, digest, title, date, sys.intern(source) if isinstance(source, str) else source,
+                   sys.intern(lang) if isinstance(lang, str) else lang)
+
+    @property
+    def date_display(self) -> str | None:
+        return display_date(self.date, self.lang or "und")
+
+    def manifest_line(self) -> str:
+        """This page's manifest entry: its name and one JSON object on one line."""
+        entry = {"hash": self.hash, **{key: getattr(self, key) for key in INDEX_FIELDS}}
+        return f"{json.dumps(self.href, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+
+
+def manifest_chunks(records: dict):
+    """The manifest (a JSON object, page name to entry) as pieces, one page a line, sorted by name."""
+    yield "{"
+    for number, name in enumerate(sorted(records)):
+        yield ("\n" if number == 0 else ",\n") + records[name].manifest_line()
+    yield "\n}\n"
+
+
 # ---------------------------------------------------------------------------
 # Batch work (runs in worker processes)
 # ---------------------------------------------------------------------------
@@ -2537,43 +2750,6 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-@dataclass(frozen=True, slots=True)
-class PageRecord:
-    """What the manifest and the index keep of one page: a few short strings (~0.5 KB), never the page."""
-
-    href: str
-    hash: str | None
-    title: str | None
-    date: str | None
-    source: str | None
-    lang: str | None
-
-    @classmethod
-    def of(cls, href: str, digest: str | None, meta: dict) -> PageRecord:
-        """A record from a page's metadata (or an earlier manifest entry); other keys are ignored."""
-        title, date, source, lang = (meta.get(key) for key in INDEX_FIELDS)
-        # A site's pages share their source and language: one string each for the whole batch.
-        return cls(href, digest, title, date, sys.intern(source) if isinstance(source, str) else source,
-                   sys.intern(lang) if isinstance(lang, str) else lang)
-
-    @property
-    def date_display(self) -> str | None:
-        return display_date(self.date, self.lang or "und")
-
-    def manifest_line(self) -> str:
-        """This page's manifest entry: its name and one JSON object on one line."""
-        entry = {"hash": self.hash, **{key: getattr(self, key) for key in INDEX_FIELDS}}
-        return f"{json.dumps(self.href, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
-
-
-def manifest_chunks(records: dict):
-    """The manifest (a JSON object, page name to entry) as pieces, one page a line, sorted by name."""
-    yield "{"
-    for number, name in enumerate(sorted(records)):
-        yield ("\n" if number == 0 else ",\n") + records[name].manifest_line()
-    yield "\n}\n"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -2710,6 +2886,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
     inputs, errors = collect_inputs(paths)
+    if len(inputs) > 1:
+        gc.enable()  # off since start-up when run as a script (see the top of this file): a batch needs it
     for path, reason in errors:
         error_line(f"{path}: {reason}")
 
@@ -2776,6 +2954,10 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        status = main()
     except KeyboardInterrupt:
         sys.exit(130)
+    # The collections the interpreter runs on exit would walk every object of the run (~15 ms),
+    # for memory the process is about to give back anyway.
+    gc.freeze()
+    sys.exit(status)

@@ -204,3 +204,26 @@ def test_plain_text_skips_the_inline_pass_with_the_same_output(source, fences):
     extensions = [TableExtension(), SaneListExtension()] + ([FencedCodeExtension()] if fences else [])
     stock = markdown.Markdown(extensions=extensions, output_format="html")
     assert fast.convert(source) == stock.convert(source)
+
+
+@SETTINGS
+@given(texts)
+def test_split_lines_cleans_each_line_as_clean_does(text):
+    """split_lines() marks and cleans the whole text at once: each line is what the per-line helpers give."""
+    text = render.normalise_text(text)[0] if len(text) % 2 else text  # with and without marker characters
+    toneless_ok = render.toneless_readings_ok(text)
+    expected = [render.mark_pinyin(raw, toneless_ok).strip(render.INDENT_CHARS) for raw in text.split("\n")]
+    lines = render.split_lines(text)
+    assert all(line.clean == render.clean(line.text) for line in lines)
+    assert {line.number for line in lines} == set(range(1, len(expected) + 1))
+    def solid(line: str) -> str:  # glued chrome split off loses only the white space at the cut
+        return "".join(ch for ch in line if not ch.isspace())
+
+    for number, marked in enumerate(expected, start=1):
+        assert solid("".join(line.text for line in lines if line.number == number)) == solid(marked)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("。！？!?….．:：;；”’\"'」』）)]】》a中 \n")), max_size=8))
+def test_ends_sentence_is_sentence_end_at_the_line_end(text):
+    assert render.ends_sentence(text) == bool(render.SENTENCE_END.search(text))
