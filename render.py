@@ -1690,6 +1690,37 @@ def markdown_renderer(fences: bool = True):
     return _MARKDOWN[fences].reset()
 
 
+# Block processors a text document's Markdown never needs. escape_markdown escapes every character
+# that opens a list ("- ", "1. "), quote (">"), rule ("---", "***"), reference ("[x]:") or table row
+# ("|"), so when each block is one line that starts with neither space nor tab (no code block, no
+# setext underline, no table), only headings ("## ") and paragraphs are left to recognise.
+TEXT_UNUSED_BLOCK_PROCESSORS = ("indent", "code", "table", "setextheader", "hr", "olist", "ulist", "quote", "reference")
+
+
+def one_line_blocks(source: str) -> bool:
+    """Whether every block of Markdown source is a single line starting with neither space nor tab.
+
+    STX and ETX count as spoilers: Python-Markdown deletes them first, which can bring "- " to a line's start.
+    """
+    return ("\r" not in source and "\x02" not in source and "\x03" not in source and "\n" not in source.replace("\n\n", "") and not source.startswith((" ", "\t"))
+            and "\n " not in source and "\n\t" not in source)
+
+
+def text_block_renderer():
+    """markdown_renderer(False) without the block processors one-line escaped blocks never start.
+
+    Same HTML for such sources (tests/test_properties.py compares it with the full instance), ~40% faster:
+    Python-Markdown otherwise tries each of those processors on every paragraph.
+    """
+    if "text-blocks" not in _MARKDOWN:
+        renderer = markdown_renderer(False)
+        del _MARKDOWN[False]  # taken over here; markdown_renderer(False) builds a fresh one when asked
+        for name in TEXT_UNUSED_BLOCK_PROCESSORS:
+            renderer.parser.blockprocessors.deregister(name)
+        _MARKDOWN["text-blocks"] = renderer
+    return _MARKDOWN["text-blocks"].reset()
+
+
 RUBY_HTML = r'<ruby>\g<base><rp>(</rp><rt lang="zh-Latn-pinyin">\g<reading></rt><rp>)</rp></ruby>'
 
 
@@ -1808,7 +1839,8 @@ def convert_markdown(source: str, markdown_document: bool) -> str:
     links and nothing else that reaches from one block to another: its blocks convert alike alone
     or together, so a long one is converted a slice of blocks at a time.
     """
-    renderer = markdown_renderer(markdown_document)
+    renderer = markdown_renderer(True) if markdown_document else \
+        text_block_renderer() if one_line_blocks(source) else markdown_renderer(False)
     if markdown_document or len(source) <= MARKDOWN_SLICE:
         return renderer.convert(source)
     pieces, current, size = [], [], 0
@@ -2677,20 +2709,29 @@ def restore(article: Article, options: Options) -> Article:
 # ---------------------------------------------------------------------------
 
 
+def read_article(text: str, name: str, markdown: bool = False, options: Options = Options(),
+                 encoding: str = "utf-8") -> Article:
+    """The restored Article of one decoded document."""
+    article = restore(parse_document(text, name, markdown), options)
+    return article if encoding == article.encoding else dataclasses.replace(article, encoding=encoding)
+
+
 def render_document(text: str, name: str, markdown: bool = False, options: Options = Options(),
                     templates: Path | None = None, encoding: str = "utf-8") -> tuple[str, dict]:
     """Page HTML and --json metadata for one decoded document: text and name in, page out."""
-    article = restore(parse_document(text, name, markdown), options)
-    if encoding != "utf-8":
-        article = dataclasses.replace(article, encoding=encoding)
+    article = read_article(text, name, markdown, options, encoding)
     return render_page(article, templates), article.to_json()
 
 
 def analyse_document(text: str, name: str, markdown: bool = False, options: Options = Options(),
                      encoding: str = "utf-8") -> dict:
     """The --json metadata of one decoded document."""
-    article = restore(parse_document(text, name, markdown), options)
-    return dataclasses.replace(article, encoding=encoding).to_json()
+    return read_article(text, name, markdown, options, encoding).to_json()
+
+
+def index_fields(article: Article) -> dict:
+    """The INDEX_FIELDS of an article's --json metadata, without building the rest of it."""
+    return {"title": clean(article.title), "date": article.date, "source": article.source, "lang": article.lang}
 
 
 # ---------------------------------------------------------------------------
@@ -2881,10 +2922,10 @@ def run_job(job: Job) -> dict:
         if job.output is None:
             return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
         digest = input_hash(data, job.fingerprint)
-        page, meta = render_document(text, name, markdown, job.options, job.templates, encoding)
-        write_atomic(job.output, page)
+        article = read_article(text, name, markdown, job.options, encoding)
+        write_atomic(job.output, render_page(article, job.templates))
         # Only what the index and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": {key: meta[key] for key in INDEX_FIELDS}, "hash": digest}
+        return {"status": "ok", "meta": index_fields(article), "hash": digest}
     except DocumentError as error:
         return {"status": "error", "message": one_line(f"{job.path}: {error}")}
     except OSError as error:
@@ -2920,7 +2961,7 @@ def run_jobs(jobs, workers: int, total: int | None = None):
     if context.get_start_method() == "fork" and first.output is not None:
         # Markdown, Jinja2 and the compiled templates loaded once, here: every forked worker inherits them.
         try:
-            markdown_renderer(False)
+            text_block_renderer()
             template_environment(first.templates).get_template("page.html")
         except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
             pass

@@ -214,3 +214,18 @@ def test_template_bytecode_cache_changes_no_byte(tmp_path):
     assert run_cli(SEED, "-o", tmp_path / "fresh", "-q", env={**env, "RENDER_TEMPLATE_CACHE": "0"}).returncode == 0
     for name in (f"{SEED.stem}.html", "index.html"):
         assert (tmp_path / "cached" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+
+
+def test_index_fields_are_the_json_fields_a_batch_sends_back():
+    """Workers send index_fields(article) instead of building the whole --json: same values."""
+    fixtures = sorted((ROOT / "tests" / "fixtures" / "families").glob("*.*")) + [SEED]
+    checked = 0
+    for path in fixtures:
+        if path.suffix not in (".txt", ".md"):
+            continue
+        text, encoding = render.decode_document(path.read_bytes())
+        article = render.read_article(text, path.stem, path.suffix == ".md", render.Options(), encoding)
+        full = article.to_json()
+        assert render.index_fields(article) == {key: full[key] for key in render.INDEX_FIELDS}, path.name
+        checked += 1
+    assert checked > 40

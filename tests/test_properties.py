@@ -227,3 +227,19 @@ def test_split_lines_cleans_each_line_as_clean_does(text):
 @given(st.text(alphabet=st.sampled_from(list("。！？!?….．:：;；”’\"'」』）)]】》a中 \n")), max_size=8))
 def test_ends_sentence_is_sentence_end_at_the_line_end(text):
     assert render.ends_sentence(text) == bool(render.SENTENCE_END.search(text))
+
+
+PARAGRAPH_PIECES = MARKDOWN_PIECES + ["---", "***", "___", "- - -", "+ x", "1) ", "12. ", "#", "=", "===", "\t", "\u3000",
+                                      "| a |", "|---|", ":", "[x]: http://z", ">", "&#126;", "~", "\ufdd2", "    code"]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(),
+                          st.lists(st.one_of(st.sampled_from(PARAGRAPH_PIECES), st.text(max_size=4)), max_size=12).map("".join)),
+                max_size=12))
+def test_text_documents_convert_alike_without_the_unused_block_processors(blocks):
+    """text_block_renderer gives the full instance's HTML for every one-line-block text document."""
+    source = "\n\n".join(("## " if heading else "") + render.escape_markdown(text) for heading, text in blocks)
+    if not render.one_line_blocks(source):
+        return
+    assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
