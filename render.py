@@ -1617,16 +1617,23 @@ def literal_heavy_blocks(source: str) -> str:
     return "\n\n".join(blocks)
 
 
+def article_blocks(article: Article) -> list[str]:
+    """The body's Markdown, a heading or a paragraph a block, a SECTION_BREAK block between sections."""
+    blocks: list[str] = []
+    for number, section in enumerate(article.sections):
+        if number:
+            blocks.append(SECTION_BREAK)
+        if section.heading is not None:
+            blocks.append("## " + (section.heading if article.markdown else escape_markdown(section.heading)))
+        blocks.extend(section.paragraphs if article.markdown else map(escape_markdown, section.paragraphs))
+        if section.heading is None and not section.paragraphs:
+            blocks.append("")  # an empty section still gets its place between the breaks
+    return blocks
+
+
 def article_markdown(article: Article) -> str:
     """The body as one Markdown text, sections separated by SECTION_BREAK paragraphs."""
-    parts = []
-    for section in article.sections:
-        chunk = []
-        if section.heading is not None:
-            chunk.append("## " + (section.heading if article.markdown else escape_markdown(section.heading)))
-        chunk.extend(section.paragraphs if article.markdown else (escape_markdown(p) for p in section.paragraphs))
-        parts.append("\n\n".join(chunk))
-    joined = f"\n\n{SECTION_BREAK}\n\n".join(parts)
+    joined = "\n\n".join(article_blocks(article))
     return defuse_markdown(joined) if article.markdown else joined
 
 
@@ -1697,13 +1704,12 @@ def markdown_renderer(fences: bool = True):
 TEXT_UNUSED_BLOCK_PROCESSORS = ("indent", "code", "table", "setextheader", "hr", "olist", "ulist", "quote", "reference")
 
 
-def one_line_blocks(source: str) -> bool:
-    """Whether every block of Markdown source is a single line starting with neither space nor tab.
+def one_line_block(block: str) -> bool:
+    """Whether a block (a heading or an escaped paragraph) is one line starting with neither space nor tab.
 
-    STX and ETX count as spoilers: Python-Markdown deletes them first, which can bring "- " to a line's start.
+    STX and ETX count as line breaks: Python-Markdown deletes them first, which can bring "- " to a line's start.
     """
-    return ("\r" not in source and "\x02" not in source and "\x03" not in source and "\n" not in source.replace("\n\n", "") and not source.startswith((" ", "\t"))
-            and "\n " not in source and "\n\t" not in source)
+    return not block.startswith((" ", "\t")) and not ("\n" in block or "\r" in block or "\x02" in block or "\x03" in block)
 
 
 def text_block_renderer():
@@ -1831,7 +1837,7 @@ def sanitize(html: str) -> str:
 MARKDOWN_SLICE = 128 * 1024
 
 
-def convert_markdown(source: str, markdown_document: bool) -> str:
+def convert_markdown(source: str, markdown_document: bool, one_line_blocks: bool = False) -> str:
     """HTML of one document's Markdown, in time linear in its length.
 
     Python-Markdown's block parser takes time quadratic in the number of blocks (a list.pop(0)
@@ -1840,7 +1846,7 @@ def convert_markdown(source: str, markdown_document: bool) -> str:
     or together, so a long one is converted a slice of blocks at a time.
     """
     renderer = markdown_renderer(True) if markdown_document else \
-        text_block_renderer() if one_line_blocks(source) else markdown_renderer(False)
+        text_block_renderer() if one_line_blocks else markdown_renderer(False)
     if markdown_document or len(source) <= MARKDOWN_SLICE:
         return renderer.convert(source)
     pieces, current, size = [], [], 0
@@ -1871,7 +1877,11 @@ def section_chunks(html: str) -> list[str]:
 
 def body_html(article: Article) -> list[dict]:
     """One dict per section: its id, heading HTML and body HTML."""
-    html = convert_markdown(article_markdown(article), article.markdown)
+    blocks = article_blocks(article)
+    if article.markdown:
+        html = convert_markdown(defuse_markdown("\n\n".join(blocks)), True)
+    else:
+        html = convert_markdown("\n\n".join(blocks), False, all(map(one_line_block, blocks)))
     if article.markdown:
         html = sanitize(html)
     chunks = section_chunks(html)
