@@ -71,6 +71,45 @@ after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"seconds": seconds, "rss_kb": after, "growth_kb": after - before, "page_bytes": len(page.encode())}}))
 """
 
+# Where a document's time goes, in one warm process: each step over the same distinct documents,
+# best of several rounds, milliseconds per document. "markdown" is Python-Markdown's conversion
+# alone (part of "page"); "stock markdown" the bare loop's instance on the same bodies.
+PHASES = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
+import markdown
+import render
+from run import distinct_seed
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+texts = [distinct_seed(i) for i in range({n})]
+options = render.Options()
+parsed = [render.parse_document(text, "doc") for text in texts]
+restored = [render.restore(article, options) for article in parsed]
+blocks = [render.article_blocks(article) for article in restored]
+bodies = ["\\n\\n".join(b) for b in blocks]
+one_line = [all(map(render.one_line_block, b)) for b in blocks]
+stock = markdown.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
+steps = {{
+    "parse": lambda i: render.parse_document(texts[i], "doc"),
+    "restore": lambda i: render.restore(parsed[i], options),
+    "page": lambda i: render.render_page(restored[i]),
+    "markdown": lambda i: render.convert_markdown(bodies[i], False, one_line[i]),
+    "stock markdown": lambda i: stock.reset().convert(bodies[i]),
+}}
+for step in steps.values():
+    step(0)
+best = {{name: float("inf") for name in steps}}
+for _ in range({rounds}):
+    for name, step in steps.items():
+        start = time.perf_counter()
+        for i in range(len(texts)):
+            step(i)
+        best[name] = min(best[name], (time.perf_counter() - start) / len(texts) * 1000)
+print(json.dumps(best))
+"""
+
 
 def take_snapshot():
     """Copy render.py and its templates into bench/work/snapshot/ and import that copy."""
@@ -205,6 +244,11 @@ def measure_startup(runs: int) -> dict:
 def measure_bare_loop(n: int) -> float:
     code = BARE_LOOP.format(root=str(SNAPSHOT), seed=str(SEED), n=n)
     return float(run_child([sys.executable, "-c", code])[1].stdout)
+
+
+def measure_phases(n: int, rounds: int) -> dict:
+    code = PHASES.format(root=str(SNAPSHOT), bench=str(ROOT / "bench"), n=n, rounds=rounds)
+    return json.loads(run_child([sys.executable, "-c", code])[1].stdout)
 
 
 def measure_batch(folder: Path, out: Path, jobs: int | None = None, force: bool = True) -> dict:
@@ -367,13 +411,26 @@ def report(r: dict) -> tuple[str, list[bool]]:
          memory_linear <= 1.5, ", ".join(f"{row['times']}×: +{row['growth_kb'] / 1024:.0f} MB" for row in sizes)),
         (f"Peak memory, batch of {mem_large['n']} / batch of {mem_small['n']}", f"{mem_ratio:.2f}×", "flat (≤ 1.25×)",
          mem_ratio <= 1.25, f"{mem_small['rss_kb'] / 1024:.0f} MB vs {mem_large['rss_kb'] / 1024:.0f} MB peak RSS: "
-         f"{per_doc_kb:.1f} KB more per document (index and manifest entries; a page is {page_kb:.0f} KB and none is kept)"),
+         f"{per_doc_kb:.1f} KB more per document (the input list and one index record each; a page is {page_kb:.0f} KB "
+         "and none is kept)"),
         (f"Re-run over {rerun['first']['n']} unchanged / first run", f"{rerun_ratio:.3f}×", "< 0.1×", rerun_ratio < 0.1,
          f"{rerun['rerun_seconds']:.2f} s vs {rerun['first']['seconds']:.2f} s; \"{rerun['summary']}\""),
     ]
     lines = ["| Measure | Result | Target | Holds | Context |", "|---|---|---|---|---|"]
     lines += [f"| {name} | {value} | {target} | {verdict(ok)} | {context} |" for name, value, target, ok, context in rows]
     return "\n".join(lines), [ok for *_, ok, _ in rows]
+
+
+def phases_table(r: dict) -> str:
+    """Milliseconds per seed-sized document for each step, in one warm process on one core."""
+    p = r["phases"]
+    rows = [("parse the dump (`parse_document`)", p["parse"]), ("restore the text (`restore`)", p["restore"]),
+            ("the page (`render_page`)", p["page"]), ("… of which Python-Markdown (`convert_markdown`)", p["markdown"]),
+            ("the bare loop's stock Python-Markdown on the same bodies", p["stock markdown"])]
+    total = p["parse"] + p["restore"] + p["page"]
+    lines = ["| Step | ms per document |", "|---|---|"] + [f"| {name} | {ms:.2f} |" for name, ms in rows]
+    lines.append(f"| parse + restore + page | {total:.2f} ({total / p['stock markdown']:.2f}× stock Markdown) |")
+    return "\n".join(lines)
 
 
 METHOD = """\
@@ -392,6 +449,9 @@ Times are wall-clock; "CPU" is user + system time of the process and its workers
   including start-up, against a bare loop in one process: one `markdown.Markdown(extensions=[tables, sane_lists])`
   (what render.py uses for text documents) with `reset()` converting the seed's body Markdown {n} times after
   20 warm-ups. pandoc: `pandoc -f markdown -t html5 -s` once per file over the first {pandoc_files} files.
+- **Where the time goes**: 200 of the batch's documents in one warm process, each step over all of them,
+  best of several rounds (single core, no writing). Python-Markdown's share uses render.py's own instances
+  (see `text_block_renderer`); "stock" is the bare loop's instance on the same bodies.
 - **Sizes**: one document of 1×, 10×, 100×, 1000× the seed's body (each copy's lines made particular), rendered and
   written in a process that has already rendered the seed once; time of `read_document` + `render_document` +
   `write_atomic`, memory as the growth of peak RSS (`ru_maxrss`) over that warm process.
@@ -426,6 +486,8 @@ def main() -> int:
     large_dir = make_batch(WORK / f"batch_{large}", large)
     step("bare Python-Markdown loop")
     results["bare_docs_per_s"] = measure_bare_loop(n)
+    step("where a document's time goes")
+    results["phases"] = measure_phases(200, 3 if args.quick else 7)
     step(f"batch of {n}")
     results["capacity_before_batch"] = parallel_capacity(os.cpu_count() or 1)
     results["batch"] = measure_batch(batch_dir, WORK / "out_batch")
@@ -449,6 +511,7 @@ def main() -> int:
     method = METHOD.format(runs=runs, cold_ms=results["startup"]["cold_no_template_cache"] * 1000, n=n,
                            pandoc_files=results["pandoc"]["files"] if results["pandoc"] else 0, small=n, large=large)
     print(table)
+    print(phases_table(results))
     print(header)
     if not args.quick:
         document = textwrap.dedent(f"""\
@@ -459,7 +522,7 @@ def main() -> int:
 
             {header}
 
-            """) + table + "\n\n" + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
+            """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n" + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
         args.output.write_text(document, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
     return 0 if all(holds) else 1
