@@ -3259,11 +3259,15 @@ def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out
     return plan, changed
 
 
-def write_index(out_dir: Path, manifest: dict, inputs: list[Path], templates: Path | None) -> list | None:
+def index_clash(out_dir: Path, inputs: list[Path]) -> Path | None:
+    """The input that out_dir's index.html or manifest would overwrite, if any."""
+    own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
+    return next((path for path in inputs if os.path.realpath(path) in own_files), None)
+
+
+def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Path | None) -> list | None:
     """Write index.html and the manifest (page name to PageRecord); the records, or None when not written."""
     entries = list(manifest.values())
-    own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
-    clash = next((path for path in inputs if os.path.realpath(path) in own_files), None)
     if clash is not None:  # never written over an input
         error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
         return None
@@ -3316,12 +3320,16 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {} if args.force else load_manifest(out_dir)
     fingerprint = renderer_fingerprint(args.templates, options)
     plan, changed = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
+    clash = index_clash(out_dir, inputs)
+    # From here on only strings: an input's Path object (~0.4 KB) is made again when its job is.
+    todo = [(str(path), names[path]) for path in changed]
+    del inputs, names, changed
     progress = Progress(len(plan), not args.quiet)
     new_manifest, rendered, skipped, failed = {}, 0, 0, len(errors)
     # Jobs are made as the pool takes them and results streamed back in input order: pages never
     # come back to this process, only INDEX_FIELDS.
-    jobs = (Job(path, out_dir / names[path], options, args.templates, fingerprint) for path in changed)
-    results = run_jobs(jobs, args.jobs, total=len(changed))
+    jobs = (Job(Path(path), out_dir / name, options, args.templates, fingerprint) for path, name in todo)
+    results = run_jobs(jobs, args.jobs, total=len(todo))
     for name, unchanged in plan:
         result = {"status": "skipped"} if unchanged is not None else next(results)
         progress.step()
@@ -3338,7 +3346,8 @@ def main(argv: list[str] | None = None) -> int:
     for _ in results:  # nothing is left; this closes the pool
         pass
     del plan, manifest
-    entries = write_index(out_dir, new_manifest, inputs, args.templates) if new_manifest else []
+    del todo
+    entries = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
     failed += entries is None
     entries = entries or []
     if not args.quiet:

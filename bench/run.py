@@ -133,18 +133,30 @@ def run_child(command: list[str], **kwargs) -> tuple[float, subprocess.Completed
     return seconds, result
 
 
+# A child forked from this (large) benchmark process would report this process's size as its peak
+# RSS: Linux counts the memory a child had before exec. So a small Python in between starts the
+# command, times it and reads its wait4() figures (the command and every worker it reaped).
+USAGE_OF = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+seconds = time.perf_counter() - start
+with open(sys.argv[1], "w") as report:
+    json.dump({"status": os.waitstatus_to_exitcode(status), "seconds": seconds, "rss_kb": usage.ru_maxrss,
+               "cpu": usage.ru_utime + usage.ru_stime}, report)
+"""
+
+
 def peak_rss(command: list[str], **kwargs) -> tuple[float, int, str, str, float]:
-    """Wall time, peak RSS in KB, stdout, stderr and CPU seconds of a child and its reaped workers (wait4)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                               text=True, **kwargs)
-    stdout, stderr = process.stdout.read(), process.stderr.read()  # the run's output is small
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, command))}\n{stderr[-2000:]}")
-    return seconds, usage.ru_maxrss, stdout, stderr, usage.ru_utime + usage.ru_stime
+    """Wall time, peak RSS in KB, stdout, stderr and CPU seconds of a command and its reaped workers (wait4)."""
+    report = WORK / "usage.json"
+    result = subprocess.run([sys.executable, "-c", USAGE_OF, str(report), *map(str, command)],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, **kwargs)
+    usage = json.loads(report.read_text(encoding="utf-8"))
+    if result.returncode != 0 or usage["status"] != 0:
+        raise SystemExit(f"failed ({usage['status']}): {' '.join(map(str, command))}\n{result.stderr[-2000:]}")
+    return usage["seconds"], usage["rss_kb"], result.stdout, result.stderr, usage["cpu"]
 
 
 # ---------------------------------------------------------------------------
