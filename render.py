@@ -3260,9 +3260,24 @@ def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out
 
 
 def index_clash(out_dir: Path, inputs: list[Path]) -> Path | None:
-    """The input that out_dir's index.html or manifest would overwrite, if any."""
-    own_files = {os.path.realpath(out_dir / "index.html"), os.path.realpath(out_dir / MANIFEST_NAME)}
-    return next((path for path in inputs if os.path.realpath(path) in own_files), None)
+    """The input that out_dir's index.html or manifest would overwrite, if any (links followed)."""
+    own_files = set()
+    for name in ("index.html", MANIFEST_NAME):
+        try:
+            info = os.stat(out_dir / name)
+            own_files.add((info.st_dev, info.st_ino))
+        except OSError:
+            pass  # not there yet: no input can be it
+    if not own_files:
+        return None
+    for path in inputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in own_files:
+            return path
+    return None
 
 
 def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Path | None) -> list | None:

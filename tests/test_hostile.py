@@ -871,3 +871,17 @@ def test_damaged_utf8_with_bom_stays_utf8_sig():
     del data[len(b"\xef\xbb\xbf" + seed_text()[:200].encode("utf-8")) + 1]
     text, encoding = render.decode(bytes(data))
     assert encoding == "utf-8-sig" and "信息主導" in text
+
+
+def test_the_index_and_manifest_are_never_written_over_an_input(tmp_path):
+    out = tmp_path / "site"
+    assert run_cli(SEED, "-o", out, "-q").returncode == 0
+    index = out / "index.html"
+    before = index.read_bytes()
+    link = tmp_path / "linked.txt"
+    link.symlink_to(index)  # a document that is the index itself, through a link
+    for source in (index, link):
+        result = run_cli(source, "-o", out)
+        assert result.returncode == 1
+        assert "is an input; the index and manifest" in result.stderr
+        assert index.read_bytes() == before
