@@ -1705,10 +1705,17 @@ _MARKDOWN: dict = {}
 # Every inline pattern of Python-Markdown (and its "*" and "_" delimiters) starts at one of these:
 # "\*", "`code`", "[link]", "![image]", "<b>", "&amp;", "**strong**", "_em_", a hard break
 # "  \n", or a stash placeholder (STX). Text with none of them leaves the inline pass unchanged.
-MARKDOWN_INLINE_TRIGGER = re.compile(r"[\\`\[<&*_\x02]|  \n")
+# The hard break is looked for apart (see inline_trigger_in): a pattern that is one character class
+# lets the regex engine skip ahead to it, twice as fast as the class with "|  \n".
+MARKDOWN_INLINE_START = re.compile(r"[\\`\[<&*_\x02]")
 MARKDOWN_INLINE_PATTERNS = frozenset({
     "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
     "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong"})
+
+
+def inline_trigger_in(text: str) -> bool:
+    """Whether text holds a start of some inline pattern (a hard break or a MARKDOWN_INLINE_START)."""
+    return "  \n" in text or MARKDOWN_INLINE_START.search(text) is not None
 
 
 def skip_plain_text(md) -> None:
@@ -1729,9 +1736,9 @@ def skip_plain_text(md) -> None:
         def run(self, root) -> None:
             for element in root.iter():
                 text, tail = element.text, element.tail
-                if text and type(text) is str and not MARKDOWN_INLINE_TRIGGER.search(text):
+                if text and type(text) is str and not inline_trigger_in(text):
                     element.text = atomic(text)
-                if tail and type(tail) is str and not MARKDOWN_INLINE_TRIGGER.search(tail):
+                if tail and type(tail) is str and not inline_trigger_in(tail):
                     element.tail = atomic(tail)
 
     md.treeprocessors.register(SkipPlainText(md), "skip_plain_text", 25)  # before "inline" (20)
@@ -1775,6 +1782,65 @@ def one_line_block(block: str) -> bool:
     return not block.startswith((" ", "\t")) and not ("\n" in block or "\r" in block or "\x02" in block or "\x03" in block)
 
 
+# A source with none of these is left as it is by the stock "normalize_whitespace" preprocessor but for
+# the "\n\n" it appends: it deletes STX and ETX, turns "\r" into "\n", expands tabs and empties each line
+# of only spaces (one after a "\n"). The "html_block" one feeds the source to HTMLExtractor, whose
+# HTMLParser (convert_charrefs off) stops only at "<" and "&": without them, all is one handle_data(),
+# which appends it to the output unchanged.
+WHITESPACE_TO_NORMALIZE = ("\x02", "\x03", "\r", "\t", "\n ")
+HTML_START = ("<", "&")
+
+
+def skip_idle_processors(md) -> None:
+    """Spare md the stock processors' passes over text they would leave unchanged (same output).
+
+    Text documents rarely hold what the two preprocessors act on (see WHITESPACE_TO_NORMALIZE);
+    their trees are flat (headings and paragraphs without child elements), which "prettify" walks
+    with two is_block_level() calls an element; "unescape" only replaces STX…ETX placeholders.
+    """
+    import markdown
+
+    normalize, html_block = md.preprocessors["normalize_whitespace"], md.preprocessors["html_block"]
+
+    class QuickNormalizeWhitespace(markdown.preprocessors.Preprocessor):
+        def run(self, lines: list[str]) -> list[str]:
+            source = "\n".join(lines)
+            if any(character in source for character in WHITESPACE_TO_NORMALIZE):
+                return normalize.run(lines)
+            return (source + "\n\n").split("\n")
+
+    class QuickHtmlBlock(markdown.preprocessors.Preprocessor):
+        def run(self, lines: list[str]) -> list[str]:
+            source = "\n".join(lines)
+            return html_block.run(lines) if any(character in source for character in HTML_START) else source.split("\n")
+
+    class FlatPrettify(markdown.treeprocessors.PrettifyTreeprocessor):
+        def run(self, root) -> None:
+            # A flat tree without <br>: what the stock pass does, with one is_block_level() a tag.
+            if any(len(child) or child.tag == "br" for child in root) or root.tag in ("code", "pre") \
+                    or not self.md.is_block_level(root.tag):
+                return super().run(root)
+            blocks = {tag for tag in {child.tag for child in root} if self.md.is_block_level(tag)}
+            if (not root.text or not root.text.strip()) and len(root) and root[0].tag in blocks:
+                root.text = "\n"
+            for child in root:
+                if child.tag in blocks and (not child.tail or not child.tail.strip()):
+                    child.tail = "\n"
+            if not root.tail or not root.tail.strip():
+                root.tail = "\n"
+            return None
+
+    class QuickUnescape(markdown.treeprocessors.UnescapeTreeprocessor):
+        def unescape(self, text: str) -> str:
+            return super().unescape(text) if markdown.util.STX in text else text
+
+    # The stock names and priorities (markdown.preprocessors and markdown.treeprocessors).
+    md.preprocessors.register(QuickNormalizeWhitespace(md), "normalize_whitespace", 30)
+    md.preprocessors.register(QuickHtmlBlock(md), "html_block", 20)
+    md.treeprocessors.register(FlatPrettify(md), "prettify", 10)
+    md.treeprocessors.register(QuickUnescape(md), "unescape", 0)
+
+
 def text_block_renderer():
     """markdown_renderer(False) without the block processors one-line escaped blocks never start.
 
@@ -1786,6 +1852,7 @@ def text_block_renderer():
         del _MARKDOWN[False]  # taken over here; markdown_renderer(False) builds a fresh one when asked
         for name in TEXT_UNUSED_BLOCK_PROCESSORS:
             renderer.parser.blockprocessors.deregister(name)
+        skip_idle_processors(renderer)
         _MARKDOWN["text-blocks"] = renderer
     return _MARKDOWN["text-blocks"].reset()
 
@@ -2412,6 +2479,21 @@ def grow_over_lost(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def question_marks(text: str) -> list[int]:
+    """Indices of the "?" in a text, found by str.find() at C speed."""
+    found, k = [], text.find("?")
+    while k >= 0:
+        found.append(k)
+        k = text.find("?", k + 1)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of a short reading; the same few come back in every document
+def is_converter_reading(reading: str) -> bool:
+    """Whether an ORPHAN_READING reading is a converter's: toned pinyin that mark_pinyin() would mark."""
+    return any(ch in TONE_LETTERS for ch in reading) and mark_pinyin(f"中({reading})", False) != f"中({reading})"
+
+
 def joinable(gap: str) -> bool:
     """Whether two damaged spans this far apart are one run: at most two Han characters or lost marks."""
     return len(gap) <= 2 and all(CJK_CHAR.match(ch) or ch in LOST_MARKS for ch in gap)
@@ -2433,9 +2515,9 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
     n = len(text)
     spans: list[list[int]] = [[m.start(), m.end()] for m in REPLACEMENT_RUN.finditer(text)] if "\ufffd" in text else []
     if "?" in text:
-        spans += [[k, k + 1] for k in readings if text[k] == "?"]
-        spans += [[m.start(), m.end()] for m in ORPHAN_READING.finditer(text)
-                  if any(ch in TONE_LETTERS for ch in m["reading"]) and mark_pinyin(f"中({m['reading']})", False) != f"中({m['reading']})"]
+        # The order of spans does not matter (they are sorted below): look up the few "?", not every reading.
+        spans += [[k, k + 1] for k in question_marks(text) if k in readings]
+        spans += [[m.start(), m.end()] for m in ORPHAN_READING.finditer(text) if is_converter_reading(m["reading"])]
         spans += lost_in_numbers(text)
         spans += [[m.start(), m.end()] for m in LOST_AFTER_OPENING.finditer(text)]
     # Runs of characters foreign to the document's script, at most two characters apart.
@@ -2706,14 +2788,41 @@ TEXT_SEPARATOR = "」\ufdef"
 def full_path_needed(clean: str, how: Restoration, detect: bool) -> list[bool]:
     """For each clean text of clean (joined by TEXT_SEPARATOR): whether restored_in_place() refuses it,
     as may_be_damaged() or has_protected_span() would say, with their first scans run once over all texts."""
-    lead = detect and MOJIBAKE_LEAD.search(clean) is not None
     lost = detect and how.chinese
     codec = "cp950" if how.traditional else "gb2312"
     hint = how.markdown or any(hint in clean for hint in URL_HINTS)  # the separator makes no hint
-    return [not c.isascii() and ((lead and MOJIBAKE_LEAD.search(c) is not None)
-                                 or (lost and ("?" in c or "\ufffd" in c or c.encode(codec, "replace").count(b"?") >= 3))
+    texts = clean.split(TEXT_SEPARATOR)
+    leads = texts_with_lead(clean, texts) if detect else set()
+    replaced = (replaced_counts(clean, codec, len(texts)) if lost else None) or [None] * len(texts)
+    return [not c.isascii() and (i in leads
+                                 or (lost and ("?" in c or "\ufffd" in c
+                                               or (c.encode(codec, "replace").count(b"?") if count is None else count) >= 3))
                                  or (hint and has_protected_span(c, how.markdown)))
-            for c in clean.split(TEXT_SEPARATOR)]
+            for i, (c, count) in enumerate(zip(texts, replaced))]
+
+
+def texts_with_lead(clean: str, texts: list[str]) -> set[int]:
+    """Indices of the texts (clean split at TEXT_SEPARATOR) that MOJIBAKE_LEAD finds a character in, with one
+    search per such text and one more: each search starts at the next text (the separator holds no lead)."""
+    found: set[int] = set()
+    index, next_start = 0, len(texts[0]) + len(TEXT_SEPARATOR)
+    m = MOJIBAKE_LEAD.search(clean)
+    while m is not None:
+        while m.start() >= next_start:
+            index += 1
+            next_start += len(texts[index]) + len(TEXT_SEPARATOR)
+        found.add(index)
+        m = MOJIBAKE_LEAD.search(clean, next_start)
+    return found
+
+
+def replaced_counts(clean: str, codec: str, texts: int) -> list[int] | None:
+    """For each text of clean (joined by TEXT_SEPARATOR): the b"?" in its encode(codec, "replace"), from one encode
+    of them all (the codecs keep no state between characters), or None if the separator's bytes show up elsewhere too."""
+    # In cp950 the separator is b"\xa1v?", which a character ending in 0xA1 before "v?" also makes: then the
+    # split makes more pieces than there are texts. With exactly as many, every cut is a separator's.
+    pieces = clean.encode(codec, "replace").split(TEXT_SEPARATOR.encode(codec, "replace"))
+    return [piece.count(b"?") for piece in pieces] if len(pieces) == texts else None
 
 
 def restored_together(texts: list[str], how: Restoration, detect: bool) -> list[str | None]:
@@ -2743,6 +2852,11 @@ def restore_text(text: str, how: Restoration, detect: bool = True) -> tuple[str,
     in_place = restored_in_place(text, how, detect)
     if in_place is not None:
         return in_place, []
+    return restored_apart(text, how, detect)
+
+
+def restored_apart(text: str, how: Restoration, detect: bool = True) -> tuple[str, list[Damage]]:
+    """restore_text() of a text restored_in_place() refuses, taking it apart into a Marked."""
     marked = Marked.of(text)
     if marked.text.isascii():  # no Chinese, nothing encoded wrongly: nothing to restore
         return text, []
@@ -2844,7 +2958,7 @@ def restore(article: Article, options: Options) -> Article:
         restored = next(in_place)
         if restored is not None:
             return restored
-        restored, runs = restore_text(text, how)
+        restored, runs = restored_apart(text, how)  # restored_together() found that restored_in_place() refuses it
         if runs:
             where = {"field": part, "section": section, "paragraph": paragraph}
             warnings.extend(damage_warning(damage, where) for damage in runs)

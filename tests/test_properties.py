@@ -244,3 +244,35 @@ def test_text_documents_convert_alike_without_the_unused_block_processors(blocks
         return
     source = "\n\n".join(escaped)
     assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(),
+                          st.lists(st.one_of(st.sampled_from(PARAGRAPH_PIECES), st.text(max_size=4)), max_size=12).map("".join)),
+                max_size=12))
+def test_text_documents_without_html_convert_alike(blocks):
+    """text_block_renderer, which skips the idle processors, gives the full instance's HTML on sources without "<" or "&"."""
+    escaped = [("## " if heading else "") + render.escape_markdown(text.replace("<", "").replace(">", "").replace("&", ""))
+               for heading, text in blocks]
+    source = "\n\n".join(escaped)
+    if not all(map(render.one_line_block, escaped)) or "<" in source or "&" in source:
+        return
+    assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+
+
+def quick_processor_renderer():
+    """A markdown_renderer(False) of its own, with skip_idle_processors."""
+    if "quick-test" not in render._MARKDOWN:
+        renderer = render.markdown_renderer(False)
+        del render._MARKDOWN[False]
+        render.skip_idle_processors(renderer)
+        render._MARKDOWN["quick-test"] = renderer
+    return render._MARKDOWN["quick-test"].reset()
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES + ["\t", "\r", "\n   \n", "<br>", "<pre>x</pre>"]), st.text(max_size=4)),
+                max_size=30).map("".join))
+def test_skipping_idle_processors_keeps_any_markdown_alike(source):
+    """skip_idle_processors only skips what would change nothing: same HTML on any Markdown."""
+    assert quick_processor_renderer().convert(source) == render.markdown_renderer(False).convert(source)
