@@ -2182,18 +2182,26 @@ def _csp_hash_of(text: str) -> str:
     return "sha256-" + binascii.b2a_base64(hashlib.sha256(text.encode("utf-8")).digest(), newline=False).decode("ascii")
 
 
+def title_html(title: str, title_text: str) -> str:
+    """The headline as HTML; title_text is clean(title)."""
+    # A Chinese headline's spaces separate phrases: it should break there, not inside "17年".
+    phrases = title.split()
+    if len(phrases) > 1 and is_cjk_text(title_text):
+        return " ".join(f'<span class="phrase">{inline_html(part)}</span>' for part in phrases)
+    return inline_html(title)
+
+
 def page_context(article: Article) -> dict:
     """Everything the page template shows, computed here so the template stays logic-free."""
     sections = body_html(article)
     ui = ui_text(article.lang)
+    title_text = clean(article.title)  # computed once: the title HTML needs it too
     return {
         "article": article,
         "lang": article.lang,
         "ui": ui,
-        "title_text": clean(article.title),
-        # A Chinese headline's spaces separate phrases: it should break there, not inside "17年".
-        "title_html": " ".join(f'<span class="phrase">{inline_html(part)}</span>' for part in article.title.split())
-        if is_cjk_text(clean(article.title)) and len(article.title.split()) > 1 else inline_html(article.title),
+        "title_text": title_text,
+        "title_html": title_html(article.title, title_text),
         "has_ruby": RUBY_OPEN in article.title or any("<ruby>" in s["html"] for s in sections),
         "date_display": display_date(article.date, article.lang),
         "views_display": ui["views"].format(n=article.views) if article.views is not None else None,
