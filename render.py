@@ -696,7 +696,11 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
         if info.st_size > max_size:
             raise DocumentError(f"larger than --max-size ({info.st_size} > {max_size} bytes)")
         with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(max_size + 1)
+            # As many bytes as fstat saw, and one more to notice a file that grew: read(max_size + 1)
+            # would allocate max_size bytes up front (50 MiB by default) for every document.
+            data = handle.read(min(info.st_size, max_size) + 1)
+            if len(data) > info.st_size:  # it grew since fstat: read on, up to the limit
+                data += handle.read(max_size + 1 - len(data))
     except OSError as error:
         raise DocumentError(f"cannot be read ({error.strerror or error})") from None
     finally:

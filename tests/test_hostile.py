@@ -885,3 +885,21 @@ def test_the_index_and_manifest_are_never_written_over_an_input(tmp_path):
         assert result.returncode == 1
         assert "is an input; the index and manifest" in result.stderr
         assert index.read_bytes() == before
+
+
+def test_a_file_that_grows_while_read_is_read_whole_or_refused(tmp_path, monkeypatch):
+    # read_bytes_safely reads as many bytes as fstat saw plus one; a file longer by then is read on.
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 100)
+    real_fstat = os.fstat
+
+    def fstat_seen_earlier(fd):
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid, 10,
+                               info.st_atime, info.st_mtime, info.st_ctime))
+
+    monkeypatch.setattr(os, "fstat", fstat_seen_earlier)
+    assert render.read_bytes_safely(path, 1000) == b"x" * 100
+    assert render.read_bytes_safely(path, 100) == b"x" * 100
+    with pytest.raises(render.DocumentError, match="larger than --max-size"):
+        render.read_bytes_safely(path, 50)
