@@ -210,7 +210,11 @@ def test_plain_text_skips_the_inline_pass_with_the_same_output(source, fences):
 @given(texts)
 def test_split_lines_cleans_each_line_as_clean_does(text):
     """split_lines() marks and cleans the whole text at once: each line is what the per-line helpers give."""
-    text = render.normalise_text(text)[0] if len(text) % 2 else text  # with and without marker characters
+    if len(text) % 2:  # with and without marker characters
+        try:
+            text = render.normalise_text(text)[0]
+        except render.DocumentError:  # binary-looking text never reaches split_lines
+            return
     toneless_ok = render.toneless_readings_ok(text)
     expected = [render.mark_pinyin(raw, toneless_ok).strip(render.INDENT_CHARS) for raw in text.split("\n")]
     lines = render.split_lines(text)
