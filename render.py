@@ -213,6 +213,11 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
 # group that matched (lastindex) names the earliest kind whose start pattern fits. One C call, not a dozen.
 CHROME_AT_START = re.compile("|".join(f"({start})" for _kind, start, _han, _other in CHROME_KINDS if start), re.I)
 CHROME_START_KINDS = tuple(kind for kind, start, _han, _other in CHROME_KINDS if start)
+# Every character but a digit that a CHROME_AT_START match can open with (a test derives them from the pattern):
+# most lines open with none, and one set lookup spares them the match's ~25 alternatives. Keep it in step.
+CHROME_START_FIRSTS = frozenset(
+    WHITESPACE + "(+[«»【（" + either_case_class("ABCEFHKLMNPRST")[1:-1]
+    + "上下主今你公关写分刷前办协協发后喜回在地字客寫工广廣延当後您我所打承技推收无更最标標点热無熱猜留當發相網网联聯讚赞辦返邮郵閱關阅首點")
 # Every kind's Han words as one regex: one scan tells whether any kind's Han words are worth looking for.
 CHROME_HAN_WORDS = re.compile("|".join(han for _kind, _start, han, _other in CHROME_KINDS if han))
 CHROME_RANK = {kind: rank for rank, (kind, _start, _han, _other) in enumerate(CHROME_KINDS)}
@@ -264,6 +269,8 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(pattern, re.I) for
     # 3 March 2024
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b{_TIME}",
 ))
+# What every DATE_PATTERNS match holds (its year): a text without it holds no full date.
+FOUR_DIGITS = re.compile(r"\d{4}")
 # Dates that name no year: 2月16日, March 3. They give a warning, never a guessed year.
 YEARLESS_DATE = re.compile(rf"(?<!\d)(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)", re.I)
 # A view count: 244, 1,024, 1.2万, 10万+
@@ -284,6 +291,8 @@ TRADITIONAL_ONLY_CHAR = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY)) + "]"
 SIMPLIFIED_ONLY_CHAR = re.compile("[" + "".join(sorted(SIMPLIFIED_ONLY)) + "]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HANGUL = re.compile(r"[\uac00-\ud7af]")
+# The UTF-16 high bytes that are no Hangul syllable's (which all lie in U+AC00-D7AF): see kana_and_hangul_at_most().
+NOT_HANGUL_HIGH_BYTES = bytes(byte for byte in range(256) if not 0xAC <= byte <= 0xD7)
 # Frequent words that tell Latin-script languages apart.
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and of to in is that for it with as was on are be by this have from".split()),
@@ -464,10 +473,14 @@ def marked_and_clean(text: str, toneless_ok: bool) -> tuple[str, str]:
     readings = parts[1::2]
     if not readings:
         return text, text
+    plain = "".join(parts[::2])  # the clean text when every reading is pinyin (the usual case): half the pieces
     parts[1::2] = map(READING_MARKS[toneless_ok].__getitem__, readings)
     marked = "".join(parts)
-    parts[1::2] = map(READING_CLEANS[toneless_ok].__getitem__, readings)
-    return marked, "".join(parts)
+    cleans = READING_CLEANS[toneless_ok]
+    if any(map(cleans.__getitem__, readings)):  # some annotation is no pinyin and stays in the clean text
+        parts[1::2] = map(cleans.__getitem__, readings)
+        plain = "".join(parts)
+    return marked, plain
 
 
 class _ReadingStandIns(dict):
@@ -794,6 +807,8 @@ def labelled_fields(line: str, header: bool = True) -> list[tuple[str, str, str]
 
 def first_date(text: str) -> re.Match[str] | None:
     """The first well-formed date in a text."""
+    if FOUR_DIGITS.search(text) is None:
+        return None  # every date pattern needs a four-digit year: one scan spares four re.I scans
     for pattern in DATE_PATTERNS:
         m = pattern.search(text)
         if m:
@@ -934,7 +949,8 @@ class Line:
 
 def _chrome_kind(text: str) -> str | None:
     """Which kind of site chrome a clean line is, if any."""
-    start = CHROME_AT_START.match(text)
+    opening = text[:1]
+    start = CHROME_AT_START.match(text) if opening in CHROME_START_FIRSTS or opening.isdecimal() else None
     first = CHROME_START_KINDS[start.lastindex - 1] if start else None
     last_rank = CHROME_RANK[first] if first else len(CHROME_KINDS)
     han_words = CHROME_HAN_WORDS.search(text) is not None
@@ -1035,13 +1051,28 @@ def more_traditional(text: str) -> bool:
     return traditional > simplified
 
 
+def kana_and_hangul_at_most(text: str) -> tuple[int, int]:
+    """Upper bounds of how many KANA and HANGUL characters a text holds, from its UTF-16 high bytes.
+
+    Every kana is one code unit with high byte 0x30 (as are the CJK marks 。「」, so Chinese text
+    counts some), every Hangul syllable one with 0xAC-0xD7; surrogates (0xD8-0xDF) are neither.
+    Two C passes over the bytes, where each regex tries every character.
+    """
+    if text.isascii():
+        return 0, 0
+    high = text.encode("utf-16-be", "surrogatepass")[::2]
+    return high.count(0x30), len(high.translate(None, NOT_HANGUL_HIGH_BYTES))
+
+
 def detect_lang(text: str) -> str:
     """BCP 47 language tag guessed from the characters and frequent words."""
     han = count_han(text)
-    kana, hangul = len(KANA.findall(text)), len(HANGUL.findall(text))
+    kana_most, hangul_most = kana_and_hangul_at_most(text)
+    # A bound too small to pass a test settles it: the exact count is taken only when the bound could pass.
+    kana = len(KANA.findall(text)) if kana_most > 10 and kana_most * 5 > han else 0
     if kana > 10 and kana * 5 > han:
         return "ja"
-    if hangul > 10:
+    if hangul_most > 10 and len(HANGUL.findall(text)) > 10:
         return "ko"
     if han >= 10 and han_third_of_letters(han, text):
         return "zh-Hant" if more_traditional(text) else "zh-Hans"
@@ -2428,16 +2459,12 @@ def is_foreign(ch: str, traditional: bool) -> bool:
 
 def foreign_positions(text: str, traditional: bool) -> list[int]:
     """Indices of the characters foreign to the document's script; the codec finds the candidates at C speed."""
-    import codecs
-
-    candidates: list[int] = []
-
-    def note(error: UnicodeEncodeError) -> tuple[str, int]:
-        candidates.extend(range(error.start, error.end))
-        return "?" * (error.end - error.start), error.end
-    codecs.register_error("render.foreign", note)
-    text.encode("cp950" if traditional else "gb2312", errors="render.foreign")
-    return [k for k in candidates if is_foreign(text[k], traditional)]
+    codec = "cp950" if traditional else "gb2312"
+    # The codec makes each character it cannot encode one b"?" (only "?" itself encodes to that byte) and
+    # decodes each other character's bytes to one character: the round trip is the text with exactly the
+    # candidates and the "?" turned "?", index for index, with no Python error handler called per character.
+    round_trip = text.encode(codec, "replace").decode(codec)
+    return [k for k in question_marks(round_trip) if text[k] != "?" and is_foreign(text[k], traditional)]
 
 
 def exact_repair(text: str, codecs_tried: tuple[str, ...]) -> tuple[str, str] | None:
@@ -2522,6 +2549,15 @@ def lost_in_numbers(text: str) -> list[list[int]]:
     return [[m.start(), m.end()] for m in LOST_IN_NUMBER.finditer(text, start)]
 
 
+def any_between(positions: list[int], start: int, end: int) -> bool:
+    """Whether a sorted list of positions holds one in [start, end): foreign_positions() lists every foreign
+    character (the codec encodes none of them), so this is any(is_foreign(...)) over the span, by bisection."""
+    import bisect
+
+    k = bisect.bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
+
+
 def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditional: bool) -> list[tuple[int, int, Damage]]:
     """Garbled runs and lost characters in a clean Chinese text, as (start, end, Damage)."""
     n = len(text)
@@ -2534,7 +2570,8 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
         spans += [[m.start(), m.end()] for m in LOST_AFTER_OPENING.finditer(text)]
     # Runs of characters foreign to the document's script, at most two characters apart.
     clusters: list[list[int]] = []
-    for k in foreign_positions(text, traditional):
+    foreign = foreign_positions(text, traditional)
+    for k in foreign:
         if clusters and joinable(text[clusters[-1][1]:k]):
             clusters[-1][1], clusters[-1][2] = k + 1, clusters[-1][2] + 1
         else:
@@ -2567,7 +2604,7 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
             continue
         low = found[-1][1] if found else 0
         high = runs[index + 1][0] if index + 1 < len(runs) else n
-        garbled = any(is_foreign(ch, traditional) for ch in text[start:end])
+        garbled = any_between(foreign, start, end)
         if garbled:  # stray Latin letters glued to a garbled run belong to it: 赣H受
             while start > low and ASCII_LETTER.match(text[start - 1]) and (start < 2 or not ASCII_ALNUM.match(text[start - 2])):
                 start -= 1
@@ -2696,16 +2733,33 @@ class _WidenedRuns(dict):
 WIDENED_RUNS = _WidenedRuns()
 
 
+FIRST_CHARACTER = operator.itemgetter(slice(None, 1))  # s[:1] as a C function: "" for ""
+LAST_CHARACTER = operator.itemgetter(slice(-1, None))  # s[-1:]
+
+
+def characters_before_runs(pieces: list[str], readings: bool) -> list[str]:
+    """For each run of mark_runs() pieces, the character before it ("" at the start of the text); with readings
+    (PLAIN_READING ones), the character a reading right before the run is on (no reading is on a mark)."""
+    befores = pieces[0:-1:2]
+    found = list(map(LAST_CHARACTER, befores))
+    if readings:
+        # Only the runs after a reading need Python code: list.index() finds them at C speed.
+        k = -1
+        for _ in range(found.count(RUBY_CLOSE)):
+            k = found.index(RUBY_CLOSE, k + 1)
+            found[k] = befores[k][befores[k].rindex(RUBY_OPEN) - 1]
+    return found
+
+
 def widened_marks(text: str, frozen: bytes | bytearray, readings: bool) -> str:
     """The text with its runs of ASCII , : ; ! ? made full-width where widens() says, outside frozen spans."""
     pieces = mark_runs(text)
     if len(pieces) == 1:
         return text
     if 1 not in frozen:  # frozen holds 0 or 1 per character; "in" searches at C speed
-        # The loop below without frozen spans, as one comprehension: no per-run statements.
-        pieces[1::2] = [WIDENED_RUNS[before[before.rindex(RUBY_OPEN) - 1] if readings and before[-1:] == RUBY_CLOSE
-                                     else before[-1:], run, after[:1]]
-                        for before, run, after in zip(pieces[0::2], pieces[1::2], pieces[2::2])]
+        # The loop below without frozen spans, as maps of C functions: Python code only for runs after a reading.
+        nexts = map(FIRST_CHARACTER, pieces[2::2])
+        pieces[1::2] = map(WIDENED_RUNS.__getitem__, zip(characters_before_runs(pieces, readings), pieces[1::2], nexts))
         return "".join(pieces)
     end = 0  # where the run ends in the text
     for i in range(1, len(pieces), 2):

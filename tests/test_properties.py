@@ -280,3 +280,47 @@ def quick_processor_renderer():
 def test_skipping_idle_processors_keeps_any_markdown_alike(source):
     """skip_idle_processors only skips what would change nothing: same HTML on any Markdown."""
     assert quick_processor_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+
+
+def _opening_nodes(items):
+    """The one-character nodes a parsed regex sequence can open with, and whether it can match empty."""
+    from re import _constants as sre
+
+    nodes = []
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT_NOT):
+            continue  # takes no character
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
+            return nodes + [(op, av)], False
+        if op is sre.SUBPATTERN:
+            found, empty = _opening_nodes(av[-1])
+        elif op is sre.BRANCH:
+            found, empty = [], False
+            for alternative in av[1]:
+                more, more_empty = _opening_nodes(alternative)
+                found, empty = found + more, empty or more_empty
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            found, empty = _opening_nodes(av[2])
+            empty = empty or av[0] == 0
+        else:
+            raise AssertionError(f"unexpected regex node {op}")
+        nodes += found
+        if not empty:
+            return nodes, False
+    return nodes, True
+
+
+def test_chrome_start_firsts_hold_every_opening_character():
+    """CHROME_START_FIRSTS (with the digits) holds every character a CHROME_AT_START match can open with."""
+    from re import _compiler, _parser
+
+    pattern = render.CHROME_AT_START
+    nodes, empty = _opening_nodes(list(_parser.parse(pattern.pattern, pattern.flags)))
+    assert not empty and nodes
+    state = _parser.State()
+    state.flags = pattern.flags
+    either = _parser.SubPattern(state, [(_parser.BRANCH, (None, [_parser.SubPattern(state, [node]) for node in nodes]))])
+    opening = _compiler.compile(either, pattern.flags)
+    every_character = "".join(map(chr, range(0x110000)))
+    openers = {m[0] for m in opening.finditer(every_character)}
+    assert openers and {ch for ch in openers if not ch.isdecimal()} <= render.CHROME_START_FIRSTS
