@@ -532,14 +532,6 @@ def toneless_readings_ok(text: str) -> bool:
     return False
 
 
-def strip_indent(line: str) -> str:
-    return line.strip(INDENT_CHARS)
-
-
-def indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(INDENT_CHARS))
-
-
 # What a fragment id must not keep: " " and "?" in "Why now?" (Han characters stay: \w holds them).
 NOT_IN_SLUG = re.compile(rf"[^\w{WORD_GAPS_IN_HAN}-]+")
 
