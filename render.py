@@ -26,7 +26,8 @@ from pathlib import Path
 if __name__ == "__main__":
     # Start-up makes tens of thousands of objects that live as long as the run (patterns, functions,
     # Markdown, Jinja2), which the cycle collector would only walk again and again (~3 ms). One document
-    # leaves next to no cyclic garbage; main() turns the collector back on for a batch.
+    # leaves next to no cyclic garbage (~10 objects for 50 seeds' worth of text, an accepted cost for one huge
+    # document); main() turns the collector back on for a batch.
     gc.disable()
 
 __version__ = "1.0.0"
@@ -213,7 +214,8 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
 # group that matched (lastindex) names the earliest kind whose start pattern fits. One C call, not a dozen.
 CHROME_AT_START = re.compile("|".join(f"({start})" for _kind, start, _han, _other in CHROME_KINDS if start), re.I)
 CHROME_START_KINDS = tuple(kind for kind, start, _han, _other in CHROME_KINDS if start)
-# Every character but a digit that a CHROME_AT_START match can open with (a test derives them from the pattern):
+# Every character but a digit that a CHROME_AT_START match can open with (tests/test_properties.py derives them
+# from the pattern: test_chrome_start_firsts_hold_every_opening_character):
 # most lines open with none, and one set lookup spares them the match's ~25 alternatives. Keep it in step.
 CHROME_START_FIRSTS = frozenset(
     WHITESPACE + "(+[«»【（" + either_case_class("ABCEFHKLMNPRST")[1:-1]
@@ -507,7 +509,6 @@ READING_CLEANS = {ok: _ReadingStandIns(lambda reading, marks=marks: "" if marks[
                   for ok, marks in READING_MARKS.items()}
 
 
-@functools.lru_cache(maxsize=4096)
 def marked_reading(annotation: str, reading: str, toneless_ok: bool) -> str:
     """One converter annotation "(guó)" as a marked reading, or unchanged when it is no pinyin."""
     bare = unicodedata.normalize("NFD", reading)
@@ -703,8 +704,8 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
         with os.fdopen(os.dup(fd), "rb") as handle:
             # As many bytes as fstat saw, and one more to notice a file that grew: read(max_size + 1)
             # would allocate max_size bytes up front (50 MiB by default) for every document.
-            data = handle.read(min(info.st_size, max_size) + 1)
-            if len(data) > info.st_size:  # it grew since fstat: read on, up to the limit
+            data = handle.read(info.st_size + 1)  # st_size <= max_size here
+            if len(data) > info.st_size:  # it grew since fstat (or fstat says 0, as in /proc): read on, up to the limit
                 data += handle.read(max_size + 1 - len(data))
     except OSError as error:
         raise DocumentError(f"cannot be read ({error.strerror or error})") from None
@@ -1884,15 +1885,12 @@ def text_block_renderer():
     return _MARKDOWN["text-blocks"].reset()
 
 
-RUBY_HTML = r'<ruby>\g<base><rp>(</rp><rt lang="zh-Latn-pinyin">\g<reading></rt><rp>)</rp></ruby>'
-
-
 def ruby_element(match: re.Match[str]) -> str:
-    """RUBY_HTML for one marked reading; a function is twice as fast as the template on Python < 3.12."""
+    """The ruby element of one marked reading (a function is twice as fast as a template on Python < 3.12)."""
     return f'<ruby>{match["base"]}<rp>(</rp><rt lang="zh-Latn-pinyin">{match["reading"]}</rt><rp>)</rp></ruby>'
 
 
-# RUBY_HTML in three pieces, around the base character and around the reading.
+# ruby_element()'s HTML in three pieces, around the base character and around the reading.
 RUBY_START, RUBY_READING, RUBY_END = "<ruby>", '<rp>(</rp><rt lang="zh-Latn-pinyin">', "</rt><rp>)</rp></ruby>"
 ALL_BUT_LAST_CHAR, LAST_CHAR = operator.itemgetter(slice(None, -1)), operator.itemgetter(-1)
 
@@ -2202,7 +2200,6 @@ def csp_hash(text: str) -> str:
     return source
 
 
-@functools.lru_cache(maxsize=16)  # every page hashes the same style sheet: hash it once
 def _csp_hash_of(text: str) -> str:
     import binascii  # what base64 wraps, without base64's own import (and struct's)
 
@@ -2259,12 +2256,12 @@ def render_page(article: Article, templates: Path | None = None) -> str:
     return template_environment(templates).get_template("page.html").render(page_context(article))
 
 
-def render_index(records: list, templates: Path | None = None, lang: str = "und") -> str:
+def render_index(records: list[PageRecord], templates: Path | None = None, lang: str = "und") -> str:
     """The index page listing rendered articles (PageRecords), newest first."""
     return "".join(index_chunks(records, templates, lang))
 
 
-def index_chunks(records: list, templates: Path | None = None, lang: str = "und"):
+def index_chunks(records: list[PageRecord], templates: Path | None = None, lang: str = "und"):
     """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
     ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
     langs = {r.lang for r in records}
@@ -2282,7 +2279,6 @@ def index_chunks(records: list, templates: Path | None = None, lang: str = "und"
 # DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE; damage_html() turns them into <mark> elements.
 
 FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-ASCII_MARK_RUNS = re.compile(r"([,:;!?]+)")  # split() keeps the runs: "中,文" -> ["中", ",", "文"]
 COMMA_RUNS = re.compile(r"(,,*)")  # "中,,文" -> ["中", ",,", "文"]; the literal first "," lets search skip ahead
 FULLWIDTH_TABLE = str.maketrans(FULLWIDTH)
 CJK_OPENING = "“‘「『（《〈【〔"
@@ -2692,7 +2688,7 @@ def parentheses_to_widen(text: str, frozen: bytes | bytearray, readings: bool) -
 
 
 def mark_runs(text: str) -> list[str]:
-    """ASCII_MARK_RUNS.split(text): the text between runs of ASCII marks, and the runs, taking turns."""
+    """re.split(r"([,:;!?]+)", text): the text between runs of ASCII marks, and the runs, taking turns."""
     # A regex that starts with a class tries every character of a Chinese text (~7 ns each); str.split() and
     # a regex that starts with a literal skip ahead at C speed. So: every mark made a comma, split at the
     # commas, and the runs read back from the text at the same places.
@@ -3454,18 +3450,18 @@ def index_clash(out_dir: Path, inputs: list[Path]) -> Path | None:
 
 def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Path | None) -> list | None:
     """Write index.html and the manifest (page name to PageRecord); the records, or None when not written."""
-    entries = list(manifest.values())
+    records = list(manifest.values())
     if clash is not None:  # never written over an input
         error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
         return None
     try:
         # Both streamed to disk as they are made: a batch's memory never holds the whole index.
-        write_atomic(out_dir / "index.html", index_chunks(entries, templates))
+        write_atomic(out_dir / "index.html", index_chunks(records, templates))
         write_atomic(out_dir / MANIFEST_NAME, manifest_chunks(manifest))
     except OSError as error:
         error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
         return None
-    return entries
+    return records
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -3534,16 +3530,16 @@ def main(argv: list[str] | None = None) -> int:
         pass
     del plan, manifest
     del todo
-    entries = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
-    failed += entries is None
-    entries = entries or []
+    records = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
+    failed += records is None
+    records = records or []
     if not args.quiet:
         extra = f", unchanged {skipped}" if skipped else ""
         print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
-    if args.open and entries:
+    if args.open and records:
         import webbrowser
 
-        target = out_dir / (entries[0].href if len(entries) == 1 else "index.html")
+        target = out_dir / (records[0].href if len(records) == 1 else "index.html")
         webbrowser.open(target.resolve().as_uri())
     return 1 if failed else 0
 
