@@ -383,26 +383,30 @@ def clean(text: str) -> str:
     return DAMAGE_MARKS.sub("", text) if DAMAGE_OPEN in text or DAMAGE_CLOSE in text else text
 
 
-class _CharWidths(dict):
-    """Terminal columns of each character seen so far (1 or 2), looked up at C speed."""
+class Memo(dict):
+    """A pure function's value for each key, worked out on first use, then looked up at C speed: memo[key].
 
-    def __missing__(self, ch: str) -> int:
-        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        return width
+    At most limit keys are kept (None: no limit), all forgotten when it is reached, so that a long batch
+    stays bounded; keep(key), when given, says which keys are worth keeping at all.
+    """
+
+    def __init__(self, function: Callable, limit: int | None = 4096, keep: Callable | None = None):
+        super().__init__()
+        self.function, self.limit, self.keep = function, limit, keep
+
+    def __missing__(self, key):
+        value = self.function(key)
+        if self.keep is None or self.keep(key):
+            if self.limit is not None and len(self) >= self.limit:
+                self.clear()
+            self[key] = value
+        return value
 
 
-CHAR_WIDTHS = _CharWidths()
-
-
-class _IsCjkChar(dict):
-    """Whether a character (or "") is a Han character, remembered per character: a dict lookup, not a regex call."""
-
-    def __missing__(self, ch: str) -> bool:
-        answer = self[ch] = CJK_CHAR.match(ch) is not None
-        return answer
-
-
-IS_CJK_CHAR = _IsCjkChar()
+# Terminal columns of each character (1 or 2), and whether a character (or "") is a Han character:
+# dict lookups, not a unicodedata or regex call per character.
+CHAR_WIDTHS = Memo(lambda ch: 2 if unicodedata.east_asian_width(ch) in "WF" else 1, limit=None)
+IS_CJK_CHAR = Memo(lambda ch: CJK_CHAR.match(ch) is not None, limit=None)
 
 
 # Per-line results the parser asks for several times are cached for lines up to this long
@@ -411,15 +415,12 @@ CACHED_LINE = 1000
 
 
 def _display_width(text: str) -> int:
+    """Columns the text takes in a terminal: wide CJK characters count twice."""
     return len(text) if text.isascii() else sum(map(CHAR_WIDTHS.__getitem__, text))
 
 
-_display_width_cached = functools.lru_cache(maxsize=4096)(_display_width)
-
-
-def display_width(text: str) -> int:
-    """Columns the text takes in a terminal: wide CJK characters count twice."""
-    return _display_width_cached(text) if len(text) <= CACHED_LINE else _display_width(text)
+# display_width(text): _display_width(), remembered for each line up to CACHED_LINE long.
+display_width: Callable[[str], int] = Memo(_display_width, keep=lambda text: len(text) <= CACHED_LINE).__getitem__
 
 
 # The high bytes of the UTF-16 code units that are not Han characters: all but 0x34-0x9F (U+3400-9FFF)
@@ -485,27 +486,11 @@ def marked_and_clean(text: str, toneless_ok: bool) -> tuple[str, str]:
     return marked, plain
 
 
-class _ReadingStandIns(dict):
-    """What stands for each converter reading in a text, worked out on its first use, then looked up at C speed.
-
-    A document repeats a few dozen readings hundreds of times. Emptied past 4096: hostile texts hold millions.
-    """
-
-    def __init__(self, stand_in: Callable[[str], str]):
-        super().__init__()
-        self.stand_in = stand_in
-
-    def __missing__(self, reading: str) -> str:
-        if len(self) >= 4096:
-            self.clear()
-        value = self[reading] = self.stand_in(reading)
-        return value
-
-
-# By toneless_ok: a reading's stand-in in the marked text (RUBY_OPEN guó RUBY_CLOSE, or "(guó)" when no pinyin) ...
-READING_MARKS = {ok: _ReadingStandIns(lambda reading, ok=ok: marked_reading(f"({reading})", reading, ok)) for ok in (False, True)}
+# What stands for each converter reading in a text (a document repeats a few dozen readings hundreds of times),
+# by toneless_ok: in the marked text (RUBY_OPEN guó RUBY_CLOSE, or "(guó)" when no pinyin) ...
+READING_MARKS = {ok: Memo(lambda reading, ok=ok: marked_reading(f"({reading})", reading, ok)) for ok in (False, True)}
 # ... and in the clean text: nothing for a reading, the annotation itself for anything else.
-READING_CLEANS = {ok: _ReadingStandIns(lambda reading, marks=marks: "" if marks[reading][0] == RUBY_OPEN else marks[reading])
+READING_CLEANS = {ok: Memo(lambda reading, marks=marks: "" if marks[reading][0] == RUBY_OPEN else marks[reading])
                   for ok, marks in READING_MARKS.items()}
 
 
@@ -959,24 +944,9 @@ def _chrome_kind(text: str) -> str | None:
     return first
 
 
-class _ChromeKinds(dict):
-    """The chrome kind of each clean line asked about, looked up at C speed.
-
-    The parser asks about each line several times, and chrome lines recur from page to page. Lines longer
-    than CACHED_LINE are not kept, and all are forgotten past 4096 (a batch holds millions of lines).
-    """
-
-    def __missing__(self, text: str) -> str | None:
-        kind = _chrome_kind(text)
-        if len(text) <= CACHED_LINE:
-            if len(self) >= 4096:
-                self.clear()
-            self[text] = kind
-        return kind
-
-
 # chrome_kind(text): which kind of site chrome a clean line is, if any (a bound method: no Python call on a hit).
-chrome_kind: Callable[[str], str | None] = _ChromeKinds().__getitem__
+# The parser asks about each line several times, and chrome lines recur from page to page.
+chrome_kind: Callable[[str], str | None] = Memo(_chrome_kind, keep=lambda text: len(text) <= CACHED_LINE).__getitem__
 
 
 # SENTENCE_END's two character classes: a stop, then any closing quotes and brackets.
@@ -1772,26 +1742,32 @@ def skip_plain_text(md) -> None:
     md.treeprocessors.register(SkipPlainText(md), "skip_plain_text", 25)  # before "inline" (20)
 
 
-def markdown_renderer(fences: bool = True):
-    """One Python-Markdown instance per process and kind, reset between documents.
+def new_markdown(fences: bool):
+    """A new Python-Markdown instance with render.py's extensions, which skips the inline pass for plain text.
 
     Text documents never hold a code fence (escape_markdown escapes every backtick and a leading
     "~~~"), so they get an instance without fenced_code, which spares its import of codehilite and
     Pygments (~25 ms of start-up); their output is the same.
     """
+    import markdown
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    # Instances, not names: names make Markdown scan every installed package's entry points (~25 ms).
+    extensions = [TableExtension(), SaneListExtension()]
+    if fences:
+        from markdown.extensions.fenced_code import FencedCodeExtension
+
+        extensions.insert(1, FencedCodeExtension())
+    md = markdown.Markdown(extensions=extensions, output_format="html")
+    skip_plain_text(md)
+    return md
+
+
+def markdown_renderer(fences: bool = True):
+    """One new_markdown(fences) instance per process and kind, reset between documents."""
     if fences not in _MARKDOWN:
-        import markdown
-        from markdown.extensions.sane_lists import SaneListExtension
-        from markdown.extensions.tables import TableExtension
-
-        # Instances, not names: names make Markdown scan every installed package's entry points (~25 ms).
-        extensions = [TableExtension(), SaneListExtension()]
-        if fences:
-            from markdown.extensions.fenced_code import FencedCodeExtension
-
-            extensions.insert(1, FencedCodeExtension())
-        _MARKDOWN[fences] = markdown.Markdown(extensions=extensions, output_format="html")
-        skip_plain_text(_MARKDOWN[fences])
+        _MARKDOWN[fences] = new_markdown(fences)
     return _MARKDOWN[fences].reset()
 
 
@@ -1876,8 +1852,7 @@ def text_block_renderer():
     Python-Markdown otherwise tries each of those processors on every paragraph.
     """
     if "text-blocks" not in _MARKDOWN:
-        renderer = markdown_renderer(False)
-        del _MARKDOWN[False]  # taken over here; markdown_renderer(False) builds a fresh one when asked
+        renderer = new_markdown(False)
         for name in TEXT_UNUSED_BLOCK_PROCESSORS:
             renderer.parser.blockprocessors.deregister(name)
         skip_idle_processors(renderer)
@@ -2445,9 +2420,14 @@ def is_foreign(ch: str, traditional: bool) -> bool:
     return not encodable(ch, "gb2312")
 
 
+def damage_codec(traditional: bool) -> str:
+    """The codec that cannot encode the characters foreign to the document's script: Big5 (cp950) or GB2312."""
+    return "cp950" if traditional else "gb2312"
+
+
 def foreign_positions(text: str, traditional: bool) -> list[int]:
     """Indices of the characters foreign to the document's script; the codec finds the candidates at C speed."""
-    codec = "cp950" if traditional else "gb2312"
+    codec = damage_codec(traditional)
     # The codec makes each character it cannot encode one b"?" (only "?" itself encodes to that byte) and
     # decodes each other character's bytes to one character: the round trip is the text with exactly the
     # candidates and the "?" turned "?", index for index, with no Python error handler called per character.
@@ -2708,17 +2688,8 @@ def mark_runs(text: str) -> list[str]:
     return pieces
 
 
-class _WidenedRuns(dict):
-    """A run of ASCII marks as it reads between two characters, by (prev, run, nxt): widens() once per key."""
-
-    def __missing__(self, key: tuple[str, str, str]) -> str:
-        if len(self) >= 1 << 14:  # keys hold pairs of characters: bound what a long batch keeps
-            self.clear()
-        widened = self[key] = key[1].translate(FULLWIDTH_TABLE) if widens(*key) else key[1]
-        return widened
-
-
-WIDENED_RUNS = _WidenedRuns()
+# A run of ASCII marks as it reads between two characters, by (prev, run, nxt): widens() once per key.
+WIDENED_RUNS = Memo(lambda key: key[1].translate(FULLWIDTH_TABLE) if widens(*key) else key[1], limit=1 << 14)
 
 
 FIRST_CHARACTER = operator.itemgetter(slice(None, 1))  # s[:1] as a C function: "" for ""
@@ -2801,13 +2772,19 @@ def may_be_damaged(text: str, how: Restoration) -> bool:
     """Whether find_mojibake() or, in Chinese, find_damage() could find anything in a clean text."""
     if MOJIBAKE_LEAD.search(text):
         return True
-    if not how.chinese:
-        return False
+    return how.chinese and may_be_lost_or_garbled(text, damage_codec(how.traditional))
+
+
+def may_be_lost_or_garbled(text: str, codec: str, unencodable: int | None = None) -> bool:
+    """Whether find_damage() could find anything in a clean Chinese text: a lost mark, or three characters
+    the codec cannot encode (unencodable, when they are counted already)."""
     if "?" in text or "\ufffd" in text:
         return True
     # A garbled run needs three characters the codec cannot encode, each of which "replace" makes one b"?"
     # (no GB2312 or Big5 character's bytes hold "?"): a count at C speed instead of foreign_positions().
-    return text.encode("cp950" if how.traditional else "gb2312", "replace").count(b"?") >= 3
+    if unencodable is None:
+        unencodable = text.encode(codec, "replace").count(b"?")
+    return unencodable >= 3
 
 
 def has_protected_span(text: str, markdown: bool) -> bool:
@@ -2843,14 +2820,12 @@ def full_path_needed(clean: str, how: Restoration, detect: bool) -> list[bool]:
     """For each clean text of clean (joined by TEXT_SEPARATOR): whether restored_in_place() refuses it,
     as may_be_damaged() or has_protected_span() would say, with their first scans run once over all texts."""
     lost = detect and how.chinese
-    codec = "cp950" if how.traditional else "gb2312"
+    codec = damage_codec(how.traditional)
     hint = how.markdown or any(hint in clean for hint in URL_HINTS)  # the separator makes no hint
     texts = clean.split(TEXT_SEPARATOR)
     leads = texts_with_lead(clean, texts) if detect else set()
     replaced = (replaced_counts(clean, codec, len(texts)) if lost else None) or [None] * len(texts)
-    return [not c.isascii() and (i in leads
-                                 or (lost and ("?" in c or "\ufffd" in c
-                                               or (c.encode(codec, "replace").count(b"?") if count is None else count) >= 3))
+    return [not c.isascii() and (i in leads or (lost and may_be_lost_or_garbled(c, codec, count))
                                  or (hint and has_protected_span(c, how.markdown)))
             for i, (c, count) in enumerate(zip(texts, replaced))]
 
@@ -3528,8 +3503,7 @@ def main(argv: list[str] | None = None) -> int:
             new_manifest[name] = PageRecord.of(name, result["hash"], result["meta"])
     for _ in results:  # nothing is left; this closes the pool
         pass
-    del plan, manifest
-    del todo
+    del plan, manifest, todo
     records = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
     failed += records is None
     records = records or []

@@ -19,6 +19,7 @@ block is kept in meta_lines.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -264,14 +265,12 @@ def test_text_documents_without_html_convert_alike(blocks):
     assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
 
 
+@functools.cache
 def quick_processor_renderer():
-    """A markdown_renderer(False) of its own, with skip_idle_processors."""
-    if "quick-test" not in render._MARKDOWN:
-        renderer = render.markdown_renderer(False)
-        del render._MARKDOWN[False]
-        render.skip_idle_processors(renderer)
-        render._MARKDOWN["quick-test"] = renderer
-    return render._MARKDOWN["quick-test"].reset()
+    """An instance like markdown_renderer(False), with skip_idle_processors."""
+    renderer = render.new_markdown(False)
+    render.skip_idle_processors(renderer)
+    return renderer
 
 
 @SETTINGS
@@ -279,7 +278,7 @@ def quick_processor_renderer():
                 max_size=30).map("".join))
 def test_skipping_idle_processors_keeps_any_markdown_alike(source):
     """skip_idle_processors only skips what would change nothing: same HTML on any Markdown."""
-    assert quick_processor_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+    assert quick_processor_renderer().reset().convert(source) == render.markdown_renderer(False).convert(source)
 
 
 def _opening_nodes(items):
