@@ -1,6 +1,7 @@
 """Shared fixtures: the render module, the seed, and a runner for the CLI."""
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,9 @@ def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.Complet
     """Run render.py as a user would, capturing text output."""
     return subprocess.run([sys.executable, str(ROOT / "render.py"), *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def manifest_rows(out: Path) -> dict[str, tuple]:
+    """The manifest of an output folder: page name -> (input hash, file identity, title, date, source, lang)."""
+    with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
+        return {row[0]: row[1:] for row in connection.execute("SELECT * FROM pages")}
