@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,26 @@ def manifest_rows(out: Path) -> dict[str, tuple]:
     """The manifest of an output folder: page name -> (input hash, file identity, title, date, source, lang)."""
     with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
         return {row[0]: row[1:] for row in connection.execute("SELECT * FROM pages")}
+
+
+class Doc(typing.NamedTuple):
+    """A small Markdown document whose fields the site lists, known before it is parsed."""
+
+    name: str
+    title: str
+    date: str | None
+    source: str | None
+    lang: str
+
+    def text(self) -> str:
+        fields = [f"title: {self.title}", f"lang: {self.lang}"]
+        fields += [f"date: {self.date}"] if self.date else []
+        fields += [f"source: {self.source}"] if self.source else []
+        return "---\n" + "\n".join(fields) + "\n---\n\nThe body of " + self.name + ".\n"
+
+
+def write_docs(folder: Path, docs) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        (folder / f"{doc.name}.md").write_text(doc.text(), encoding="utf-8")
+    return folder
