@@ -158,6 +158,12 @@ def test_site_pages_are_self_contained_and_only_search_runs_a_script(site):
             assert "<script" not in html and "script-src" not in policy
 
 
+def test_search_page_without_scripts_says_where_else_to_look(site):
+    out, _, _ = site
+    html = read(out / "index" / "search.html")
+    assert '<noscript><p class="search-status">Searching needs JavaScript; the archive and the sources list every article too.</p></noscript>' in html
+
+
 def test_catalogue_lists_every_article_newest_first(site):
     out, docs, _ = site
     text = read(out / "index" / "catalogue-1.js")
