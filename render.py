@@ -17,7 +17,6 @@ import itertools
 import json
 import operator
 import os
-import posixpath
 import re
 import sys
 import typing  # loaded at start-up by the modules above anyway
@@ -3064,9 +3063,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     found, errors = [], []
     for path in paths:
         if path.is_dir():
-            # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
-            documents = sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
-                               and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            documents = [path / relative for relative in documents_below(path)]
             if not documents:
                 errors.append((path, f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in this folder"))
             found.extend(documents)
@@ -3083,15 +3080,30 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     return unique, errors
 
 
+def documents_below(folder: Path) -> list[str]:
+    """The documents in a folder and its subfolders, as paths relative to it, in the order of their parts.
+
+    Hidden files and folders are left out, and links to folders are not followed. Not only regular
+    files: a broken link or a pipe named like a document is reported later, not skipped here.
+    """
+    found = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        prefix = os.path.relpath(root, folder)
+        found.extend(name if prefix == "." else os.path.join(prefix, name) for name in files
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES)
+    return sorted(found, key=lambda relative: os.path.normcase(relative).split(os.sep))  # as sorting Paths would
+
+
 def output_names(inputs: list[Path]) -> dict[Path, str]:
     """A distinct, deterministic page name for each input; clashing stems get a path hash."""
+    safe = [safe_stem(path) for path in inputs]
     stems: dict[str, int] = {}
-    for path in inputs:
-        stems[safe_stem(path).lower()] = stems.get(safe_stem(path).lower(), 0) + 1
+    for stem in safe:
+        stems[stem.lower()] = stems.get(stem.lower(), 0) + 1
     names: dict[Path, str] = {}
     taken = {f"{stem}.html" for stem, count in stems.items() if count == 1}
-    for path in inputs:
-        stem = safe_stem(path)
+    for path, stem in zip(inputs, safe):
         if stems[stem.lower()] > 1 or stem.lower() == "index":
             digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
             length = 8
@@ -3108,7 +3120,7 @@ def file_identity(info: os.stat_result) -> str:
     return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def identity_of(path: Path) -> str | None:
+def identity_of(path: Path | str) -> str | None:
     """The file_identity of what is at path now (a link itself, not its target), or None when nothing is."""
     try:
         return file_identity(os.lstat(path))
@@ -3259,6 +3271,7 @@ class Manifest:
     def __init__(self, connection):
         self.connection = connection
         self.broken = 0  # entries of the wrong types or shapes, treated as absent
+        self.kept: list[tuple[str]] = []  # pages to keep, written to the temporary table in thousands
 
     @classmethod
     def connect(cls, path: str | Path) -> Manifest:
@@ -3344,7 +3357,13 @@ class Manifest:
 
     def keep(self, page: str) -> None:
         """Keep a page's entry through prune(): it is one of this run's pages."""
-        self.connection.execute("INSERT OR IGNORE INTO kept VALUES (?)", (page,))
+        self.kept.append((page,))
+        if len(self.kept) >= 4096:
+            self.write_kept()
+
+    def write_kept(self) -> None:
+        self.connection.executemany("INSERT OR IGNORE INTO kept VALUES (?)", self.kept)
+        self.kept.clear()
 
     def record(self, page: str, digest: str, written: str, meta: dict) -> None:
         """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
@@ -3358,6 +3377,7 @@ class Manifest:
 
     def prune(self) -> None:
         """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
+        self.write_kept()
         self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)")
 
     def commit(self) -> None:
@@ -3402,10 +3422,11 @@ def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: Manifest,
     """
     todo: list[tuple[str, str]] = []
     unchanged = 0
+    folder = os.fspath(out_dir)
     for path in inputs:
         name = names[path]
         known = manifest.entry(name)
-        if known and known[1] == identity_of(out_dir / name) and known[0] == content_hash(path, fingerprint, max_size):
+        if known and known[1] == identity_of(os.path.join(folder, name)) and known[0] == content_hash(path, fingerprint, max_size):
             manifest.keep(name)
             unchanged += 1
         else:
@@ -3502,8 +3523,11 @@ def group_base(kind: str, value: str) -> str:
 
 
 def link(here: str, target: str) -> str:
-    """The relative URL from one file of the output folder to another."""
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    """The relative URL from one file of the output folder to another (each at most one folder deep)."""
+    if "/" not in here:
+        return target
+    folder = here[: here.index("/") + 1]
+    return target[len(folder):] if target.startswith(folder) else "../" + target
 
 
 def shortened(text: str, limit: int = LISTED_TITLE_LIMIT) -> str:
@@ -3518,7 +3542,7 @@ def month_label(month: str, ui: dict) -> str:
 def listed(records: list[PageRecord], here: str) -> list[PageRecord]:
     """Records as a listing at `here` shows them: links relative to it, titles at most LISTED_TITLE_LIMIT long."""
     root = "../" if "/" in here else ""
-    return [record._replace(href=root + record.href, title=shortened(record.title)) for record in records]
+    return [PageRecord(root + href, shortened(title), date, source, lang) for href, title, date, source, lang in records]
 
 
 def site_nav(here: str, facts: SiteFacts) -> list[dict]:
@@ -3560,11 +3584,12 @@ def index_pages(manifest: Manifest, facts: SiteFacts):
     count = pages_needed(facts.total, INDEX_PAGE_SIZE)
     for number, records in enumerate(chunks(manifest.ordered(), INDEX_PAGE_SIZE), 1):
         here = index_page_name(number)
-        yield SitePage(here, "index.html", {**site_context(here, facts), "entries": listed(records, here),
+        yield SitePage(here, "index.html", {**site_context(here, facts), "heading": facts.ui["index"], "count": facts.total,
+                                            "entries": listed(records, here),
                                             "pagination": pagination(number, count, index_page_name, here, facts.ui)})
 
 
-def listing_pages(groups, counts: dict, base_of: Callable, label_of: Callable, up: str, facts: SiteFacts):
+def listing_pages(groups, counts: dict, base_of: Callable, label_of: Callable, facts: SiteFacts):
     """The pages of each group of articles (groups: (value, records) in order), LIST_PAGE_SIZE a page."""
     for value, records in groups:
         base = base_of(value)
@@ -3573,7 +3598,7 @@ def listing_pages(groups, counts: dict, base_of: Callable, label_of: Callable, u
             here = paged_name(base, number)
             yield SitePage(here, "list.html", {
                 **site_context(here, facts), "heading": label_of(value), "count": counts[value],
-                "entries": listed(chunk, here), "up": link(here, up),
+                "entries": listed(chunk, here),
                 "pagination": pagination(number, count, functools.partial(paged_name, base), here, facts.ui)})
 
 
@@ -3589,11 +3614,11 @@ def archive_pages(manifest: Manifest, facts: SiteFacts):
     if None in facts.months:
         sections.append({"heading": None, "id": None, "count": None, "groups": [
             {"label": facts.ui["undated"], "href": link(here, paged_name("undated", 1)), "count": facts.months[None]}]})
-    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["archive"], "sections": sections,
-                                         "pagination": None})
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["archive"], "count": facts.total,
+                                         "sections": sections, "pagination": None})
     months = itertools.groupby(manifest.ordered(), key=lambda r: r.date[:7] if r.date else None)
     yield from listing_pages(months, facts.months, lambda m: m or "undated",
-                             lambda m: month_label(m, facts.ui) if m else facts.ui["undated"], here, facts)
+                             lambda m: month_label(m, facts.ui) if m else facts.ui["undated"], facts)
 
 
 def source_pages(manifest: Manifest, facts: SiteFacts):
@@ -3605,12 +3630,13 @@ def source_pages(manifest: Manifest, facts: SiteFacts):
         here = paged_name("sources", number)
         groups = [{"label": facts.ui["no_source"] if source is None else source, "href": link(here, paged_name(
             "no-source" if source is None else base_of(source), 1)), "count": n} for source, n in chunk]
-        yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["sources"], "pagination":
+        yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["sources"], "count": facts.total,
+                                             "pagination":
                                              pagination(number, count, functools.partial(paged_name, "sources"), here, facts.ui),
                                              "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
     groups = itertools.groupby(manifest.ordered("source"), key=operator.attrgetter("source"))
     yield from listing_pages(groups, facts.sources, lambda s: "no-source" if s is None else base_of(s),
-                             lambda s: facts.ui["no_source"] if s is None else s, paged_name("sources", 1), facts)
+                             lambda s: facts.ui["no_source"] if s is None else s, facts)
 
 
 def language_pages(manifest: Manifest, facts: SiteFacts):
@@ -3621,10 +3647,11 @@ def language_pages(manifest: Manifest, facts: SiteFacts):
     base_of = functools.partial(group_base, "lang")
     groups = [{"label": LANGUAGE_NAMES.get(lang, lang), "href": link(here, paged_name(base_of(lang), 1)), "count": n}
               for lang, n in sorted(facts.langs.items(), key=lambda item: (-item[1], item[0]))]
-    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["languages"], "pagination": None,
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["languages"], "count": facts.total,
+                                         "pagination": None,
                                          "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
     groups = itertools.groupby(manifest.ordered("lang"), key=operator.attrgetter("lang"))
-    yield from listing_pages(groups, facts.langs, base_of, lambda lang: LANGUAGE_NAMES.get(lang, lang), here, facts)
+    yield from listing_pages(groups, facts.langs, base_of, lambda lang: LANGUAGE_NAMES.get(lang, lang), facts)
 
 
 def search_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
@@ -3797,6 +3824,14 @@ def run_chunk(jobs: list[Job]) -> list[dict]:
     return [run_job(job) for job in jobs]
 
 
+def growing_chunks(jobs, size: int):
+    """Lists of 1, 2, 4, ... jobs up to size each: the first result comes back after one document, not size."""
+    step = 1
+    while chunk := list(itertools.islice(jobs, step)):
+        yield chunk
+        step = min(2 * step, size)
+
+
 def one_line(message: str) -> str:
     """A message as one printable line: control characters (newlines in a file name too) escaped."""
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in message)
@@ -3829,10 +3864,9 @@ def run_jobs(jobs, workers: int, total: int | None = None):
         except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
             pass
     workers = min(workers, total)
-    size = max(1, min(32, total // (workers * 8)))
     with context.Pool(workers) as pool:
         pending: collections.deque = collections.deque()
-        for chunk in chunks(itertools.chain([first], jobs), size):
+        for chunk in growing_chunks(itertools.chain([first], jobs), max(1, min(32, total // (workers * 8)))):
             pending.append(pool.apply_async(run_chunk, (chunk,)))
             if len(pending) > 2 * workers:
                 yield from pending.popleft().get()

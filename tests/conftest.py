@@ -16,6 +16,9 @@ import render  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_39c074a8e03d8997.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests are skipped without it
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +29,26 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def seed_article(seed_text):
     return render.parse_document(seed_text, SEED.stem)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for a module of browser tests, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def axe_source() -> str:
+    """axe-core, as axe-playwright-python ships it."""
+    from importlib import util
+
+    spec = util.find_spec("axe_playwright_python")
+    assert spec and spec.origin, "axe-playwright-python (requirements-dev.txt) ships axe-core"
+    return (Path(spec.origin).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:

@@ -272,3 +272,17 @@ def test_index_fields_are_the_json_fields_a_batch_sends_back():
         assert render.index_fields(article) == {key: full[key] for key in render.INDEX_FIELDS}, path.name
         checked += 1
     assert checked > 40
+
+
+def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path):
+    """Hidden files and folders are left out, links to folders not followed; broken links and pipes kept (reported later)."""
+    for relative in ["a/b.txt", "a-c.txt", "a.b/c.md", "Z.txt", "z.TXT", ".hidden/x.txt", "b/.x.md", "b/y.markdown",
+                     "b/y.html", "c/d/e.md"]:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x", encoding="utf-8")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing")
+    (tmp_path / "folder.txt").symlink_to(tmp_path / "c")
+    (tmp_path / "linked").symlink_to(tmp_path / "c")
+    os.mkfifo(tmp_path / "pipe.md")
+    assert render.documents_below(tmp_path) == ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt",
+                                                "c/d/e.md", "pipe.md", "z.TXT"]

@@ -4,22 +4,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from importlib import util
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEED, run_cli
+from conftest import CHROMIUM, FIXTURES, SEED, axe_source, run_cli
 
 import render
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing (CI installs Debian's chromium package)", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run", "--disable-sync"]
 FAMILIES = FIXTURES / "families"
 TITLES = {name: entry["title"] for name, entry in json.loads((FAMILIES / "expected.json").read_text(encoding="utf-8")).items()}
 SEED_TITLE = "信息主導 資源整合 湖北連續17年獲評全國平安建設優秀省份"
@@ -37,14 +33,6 @@ def site(tmp_path_factory) -> Path:
     result = run_cli(corpus, "-o", out, "-q")
     assert result.returncode == 0, result.stderr
     return out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -150,12 +138,6 @@ def test_site_pages_load_nothing_and_fit_a_phone(visit, site, name):
     assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
     assert page.get_by_role("main").count() == 1 and page.locator("h1").count() == 1
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 18  # the style applied
-
-
-def axe_source() -> str:
-    spec = util.find_spec("axe_playwright_python")
-    assert spec and spec.origin, "axe-playwright-python (requirements-dev.txt) ships axe-core"
-    return (Path(spec.origin).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name,scheme", [("index.html", "light"), ("index.html", "dark"), ("index/archive.html", "dark"),
