@@ -3213,6 +3213,7 @@ CREATE TABLE IF NOT EXISTS site (
     key TEXT NOT NULL,         -- site_page_key() of what it shows
     written TEXT NOT NULL      -- its file_identity()
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;  -- site: the fingerprint it was made with
 CREATE TEMP TABLE IF NOT EXISTS kept (page TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
@@ -3245,11 +3246,6 @@ class PageRecord(typing.NamedTuple):
     source: str | None
     lang: str
 
-    @classmethod
-    def of(cls, href: str, meta: dict) -> PageRecord:
-        """A record from a page's metadata (index_fields or --json); other keys are ignored."""
-        return cls(href, *(meta.get(key) for key in INDEX_FIELDS))
-
     @property
     def date_display(self) -> str | None:
         return display_date(self.date, self.lang)
@@ -3272,6 +3268,7 @@ class Manifest:
         self.connection = connection
         self.broken = 0  # entries of the wrong types or shapes, treated as absent
         self.kept: list[tuple[str]] = []  # pages to keep, written to the temporary table in thousands
+        self.listing_changed = False  # whether a page came, went, or changed what the site shows of it
 
     @classmethod
     def connect(cls, path: str | Path) -> Manifest:
@@ -3367,18 +3364,21 @@ class Manifest:
 
     def record(self, page: str, digest: str, written: str, meta: dict) -> None:
         """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
-        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                (page, digest, written, *(meta.get(key) for key in INDEX_FIELDS)))
+        fields = tuple(meta.get(key) for key in INDEX_FIELDS)
+        listed = self.connection.execute("SELECT title, date, source, lang FROM pages WHERE page = ?", (page,)).fetchone()
+        self.listing_changed |= listed != fields
+        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields))
         self.keep(page)
 
     def forget(self, page: str) -> None:
         """Drop a page's entry (its document failed): whatever file is there is not counted as done."""
-        self.connection.execute("DELETE FROM pages WHERE page = ?", (page,))
+        self.listing_changed |= self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount > 0
 
     def prune(self) -> None:
         """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
         self.write_kept()
-        self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)")
+        pruned = self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount
+        self.listing_changed |= pruned > 0
 
     def commit(self) -> None:
         self.connection.commit()
@@ -3411,6 +3411,17 @@ class Manifest:
     def forget_site(self, name: str) -> None:
         self.connection.execute("DELETE FROM site WHERE name = ?", (name,))
 
+    def site_is_current(self, out_dir: Path, fingerprint: str) -> bool:
+        """Whether the site needs no work: no page listed differently, the same renderer, every site file as written."""
+        made_with = self.connection.execute("SELECT value FROM settings WHERE name = 'site'").fetchone()
+        return (not self.listing_changed and made_with == (fingerprint,)
+                and all(identity_of(out_dir / name) == written for name, written in self.site_files()))
+
+    def site_made(self, fingerprint: str) -> None:
+        """Record that the site is whole, made with this renderer."""
+        self.connection.execute("INSERT OR REPLACE INTO settings VALUES ('site', ?)", (fingerprint,))
+        self.listing_changed = False
+
 
 def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: Manifest, out_dir: Path, fingerprint: str,
                  max_size: int) -> tuple[list[tuple[str, str]], int]:
@@ -3441,7 +3452,7 @@ def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: Manifest,
 INDEX_PAGE_SIZE = 50  # articles a page of index.html, index/2.html, ... (about 30 KB)
 LIST_PAGE_SIZE = 200  # one-line rows a page of a month, source or language (about 60 KB)
 GROUP_PAGE_SIZE = 500  # sources a page of the list of sources
-CATALOGUE_SHARD_SIZE = 2000  # articles a file of the search catalogue (about 250 KB)
+CATALOGUE_SHARD_SIZE = 2000  # articles a file of the search catalogue (about 150 KB)
 LISTED_TITLE_LIMIT = 200  # characters of a title a listing shows (the page has it whole)
 
 SITE_TEXT = {
@@ -3489,6 +3500,7 @@ class SitePage(typing.NamedTuple):
 
 
 def site_facts(manifest: Manifest) -> SiteFacts:
+    """The counts of the manifest's pages, and the site's language: the pages' own when they share one."""
     langs = manifest.counts("lang")
     lang = next(iter(langs)) if len(langs) == 1 else "und"
     ui = ui_text(lang)
@@ -3707,8 +3719,11 @@ def write_site(out_dir: Path, manifest: Manifest, templates: Path | None = None,
     """Write the site's files that changed since the last run and remove those no longer made; how many were written.
 
     A file is written again only when what it shows (its key) changed or it is not the file recorded.
-    Removed: only files the manifest recorded, still as they were written.
+    Removed: only files the manifest recorded, still as they were written. When no page changed what
+    the site shows of it, nothing is worked out at all.
     """
+    if manifest.site_is_current(out_dir, fingerprint):
+        return 0
     facts = site_facts(manifest)
     if facts.total == 0:
         return 0
@@ -3733,6 +3748,7 @@ def write_site(out_dir: Path, manifest: Manifest, templates: Path | None = None,
             if SITE_FILE.fullmatch(name) and identity_of(out_dir / name) == recorded:
                 (out_dir / name).unlink()
             manifest.forget_site(name)
+    manifest.site_made(fingerprint)
     return written
 
 
@@ -4009,11 +4025,12 @@ def print_records(inputs: list[Path], failed: int, options: Options, args: argpa
 
     Each record names its input (as given) and its page (the name a render gets). A document that
     fails is one line on stderr; the others are still printed. When the reader goes away, the run
-    ends quietly.
+    ends quietly. Empties inputs.
     """
     names = output_names(inputs)
     todo = [(str(path), names[path]) for path in inputs]
     del names
+    inputs.clear()  # the caller's list too: from here on only strings (a Path is ~0.4 KB), made again job by job
     indent = 2 if args.json else None
     jobs = (Job(Path(path), page, None, options, args.templates, indent=indent) for path, page in todo)
     results = run_jobs(jobs, args.jobs, total=len(todo))
@@ -4050,7 +4067,10 @@ def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seco
 
 
 def render_to_folder(inputs: list[Path], failed: int, out_dir: Path, options: Options, args: argparse.Namespace) -> int:
-    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status."""
+    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status.
+
+    Empties inputs.
+    """
     import sqlite3
     import time
 
@@ -4077,9 +4097,9 @@ def render_to_folder(inputs: list[Path], failed: int, out_dir: Path, options: Op
             todo, unchanged = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
         if manifest.broken:
             warning_line(f"{out_dir / MANIFEST_NAME}: {manifest.broken} entries of the wrong shape ignored; rendered again")
-        # From here on only strings: an input's Path object (~0.4 KB) is made again when its job is.
         single = names[inputs[0]] if len(inputs) == 1 else None
-        del inputs, names
+        del names
+        inputs.clear()  # the caller's list too: from here on only strings (a Path is ~0.4 KB), made again job by job
         progress = Progress(len(todo), not args.quiet)
         jobs = (Job(Path(path), page, out_dir, options, args.templates, fingerprint) for path, page in todo)
         rendered, committed = 0, time.monotonic()

@@ -288,3 +288,15 @@ def test_site_files_get_the_modes_of_any_new_file(site):
     os.umask(mask)
     for path in (out / "index.html", out / "index" / "archive.html", out / "doc_000.html"):
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_an_unchanged_rerun_writes_again_a_site_file_that_was_deleted_or_edited(tmp_path):
+    corpus = write_docs(tmp_path / "corpus", corpus_docs()[:60])
+    out = tmp_path / "out"
+    assert run_cli(corpus, "-o", out, "-q").returncode == 0
+    archive = read(out / "index" / "archive.html")
+    (out / "index.html").unlink()
+    (out / "index" / "archive.html").write_text("edited", encoding="utf-8")
+    result = run_cli(corpus, "-o", out)
+    assert "rendered 0, failed 0, unchanged 60" in result.stderr and "; 2 index files written)" in result.stderr
+    assert read(out / "index" / "archive.html") == archive and 'class="index-list"' in read(out / "index.html")
