@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,11 @@ def test_a_named_folder_without_documents_says_so(tmp_path, option):
     assert "Traceback" not in result.stderr
     if not option:
         assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_input_is_the_path_as_given_joined_with_the_path_inside_a_folder(tmp_path):
+    write_docs(tmp_path / "sub" / "deeper", [Doc("note", "A note", None, None, "en")])
+    from_here = jsonl(run_cli("--jsonl", ".", cwd=tmp_path).stdout)
+    assert [r["input"] for r in from_here] == [os.path.join("sub", "deeper", "note.md")]
+    given = jsonl(run_cli("--jsonl", "sub/", "./sub/deeper/note.md", cwd=tmp_path).stdout)
+    assert [r["input"] for r in given] == [os.path.join("sub", "deeper", "note.md")]  # one document, named once
