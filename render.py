@@ -3138,8 +3138,8 @@ def process_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, content) -> str:
-    """Write a text (or an iterator of pieces) through a temporary file and a rename; the file_identity written.
+def write_atomic(path: Path, content: str) -> str:
+    """Write a text through a temporary file and a rename; the file_identity of the file written.
 
     The temporary file is made by mkstemp beside the target: a random name opened with O_EXCL, so a
     link planted there is never written through, and no reader ever sees half a page.
@@ -3149,11 +3149,9 @@ def write_atomic(path: Path, content) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with open(fd, "w", encoding="utf-8", newline="\n") as file:
-            os.fchmod(fd, 0o666 & ~process_umask())
-            if isinstance(content, str):
-                file.write(content)
-            else:
-                file.writelines(content)
+            if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's file gets the folder's rights anyway
+                os.fchmod(fd, 0o666 & ~process_umask())
+            file.write(content)
             file.flush()
             identity = file_identity(os.fstat(fd))
         os.replace(tmp, path)
@@ -3368,19 +3366,27 @@ class Manifest:
         """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
         fields = tuple(meta.get(key) for key in INDEX_FIELDS)
         listed = self.connection.execute("SELECT title, date, source, lang FROM pages WHERE page = ?", (page,)).fetchone()
-        self.listing_changed |= listed != fields
+        if listed != fields:
+            self.listing_changes()
         self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields))
         self.keep(page)
 
     def forget(self, page: str) -> None:
         """Drop a page's entry (its document failed): whatever file is there is not counted as done."""
-        self.listing_changed |= self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount > 0
+        if self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount:
+            self.listing_changes()
 
     def prune(self) -> None:
         """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
         self.write_kept()
-        pruned = self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount
-        self.listing_changed |= pruned > 0
+        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount:
+            self.listing_changes()
+
+    def listing_changes(self) -> None:
+        """Note that the site no longer shows the pages as they are, in the same commit as the change itself."""
+        if not self.listing_changed:
+            self.listing_changed = True
+            self.connection.execute("DELETE FROM settings WHERE name = 'site'")
 
     def commit(self) -> None:
         self.connection.commit()
@@ -4060,10 +4066,12 @@ def print_records(inputs: list[str], failed: int, options: Options, args: argpar
     return 1 if failed else 0
 
 
-def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seconds: float, written: int) -> str:
-    """The run's last line: what became of the documents, how fast, and how many of the site's files changed."""
+def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seconds: float, written: int,
+                 site_failed: bool = False) -> str:
+    """The run's last line: what became of the documents (a failed site counts as a failure), how fast, and
+    how many of the site's files were written."""
     documents = rendered + failed + unchanged
-    return (f"rendered {rendered}, failed {failed}, unchanged {unchanged} -> {out_dir} ({documents} document"
+    return (f"rendered {rendered}, failed {failed + site_failed}, unchanged {unchanged} -> {out_dir} ({documents} document"
             f"{'' if documents == 1 else 's'} in {seconds:.1f} s, {rate_text(documents / max(seconds, 0.001))}; "
             f"{written} index file{'' if written == 1 else 's'} written)")
 
@@ -4117,35 +4125,36 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
             if time.monotonic() - committed >= 1:  # a killed run loses at most a second of records: those pages render again
                 manifest.commit()
                 committed = time.monotonic()
-        written = 0
+        written, site_failed = 0, False
         if rendered + unchanged == 0:
             pass  # nothing to list: the manifest and the site stay as the last run left them
         elif clash is not None:
             error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
-            failed += 1
+            site_failed = True
         else:
             manifest.prune()
             manifest.commit()
             try:
                 written = write_site(out_dir, manifest, args.templates, fingerprint)
-            except OSError as error:
-                error_line(f"{error.filename or out_dir}: cannot write: {error.strerror or error}")
-                failed += 1
+            except OSError as error:  # the file it was renamed to, rather than the temporary one
+                error_line(f"{error.filename2 or error.filename or out_dir}: cannot write: {error.strerror or error}")
+                site_failed = True
             except Exception as error:  # noqa: BLE001 - a broken template: one line, the pages stay rendered
                 error_line(f"{out_dir}: cannot write the index pages: {type(error).__name__}: {error}")
-                failed += 1
+                site_failed = True
         manifest.close()
     except sqlite3.Error as error:
         error_line(f"{out_dir / MANIFEST_NAME}: {error}")
         return 1
     if not args.quiet:
-        print(summary_line(rendered, failed, unchanged, out_dir, time.monotonic() - started, written), file=sys.stderr)
+        print(summary_line(rendered, failed, unchanged, out_dir, time.monotonic() - started, written, site_failed),
+              file=sys.stderr)
     if args.open and rendered + unchanged:
         import webbrowser
 
         target = out_dir / (single if single and rendered + unchanged == 1 else "index.html")
         webbrowser.open(target.resolve().as_uri())
-    return 1 if failed else 0
+    return 1 if failed or site_failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

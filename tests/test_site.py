@@ -300,3 +300,25 @@ def test_an_unchanged_rerun_writes_again_a_site_file_that_was_deleted_or_edited(
     result = run_cli(corpus, "-o", out)
     assert "rendered 0, failed 0, unchanged 60" in result.stderr and "; 2 index files written)" in result.stderr
     assert read(out / "index" / "archive.html") == archive and 'class="index-list"' in read(out / "index.html")
+
+
+def test_a_site_left_half_written_is_finished_by_the_next_run(tmp_path):
+    docs = corpus_docs()
+    corpus = write_docs(tmp_path / "corpus", docs)
+    out = tmp_path / "out"
+    assert run_cli(corpus, "-o", out, "-q").returncode == 0
+    (corpus / "doc_007.md").write_text(docs[7].text().replace("Harbour report number 007", "Harbour report renamed"),
+                                       encoding="utf-8")
+    month = out / "index" / "2023-08.html"  # doc_007's month, written after the index pages
+    month.unlink()
+    month.mkdir()
+    failed = run_cli(corpus, "-o", out)
+    assert failed.returncode == 1 and f"render.py: error: {month}: cannot write: Is a directory" in failed.stderr
+    assert "rendered 1, failed 1, unchanged 119 " in failed.stderr and "(120 documents in " in failed.stderr
+    assert "Harbour report renamed" in read(out / "index" / "2.html")
+    month.rmdir()
+    again = run_cli(corpus, "-o", out)
+    assert again.returncode == 0, again.stderr
+    assert "rendered 0, failed 0, unchanged 120" in again.stderr and "; 0 index files written)" not in again.stderr
+    for name in ("2023-08.html", "catalogue-1.js", "no-source.html", f"{render.group_base('lang', 'en')}.html"):
+        assert "Harbour report renamed" in read(out / "index" / name), name
