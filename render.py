@@ -3041,13 +3041,16 @@ RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("
 MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name within 255 bytes
 
 
-def safe_stem(path: Path) -> str:
+def safe_stem(path: Path | str) -> str:
     """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
 
     No path separators, no leading dot, no control or invisible characters, not a device name,
     at most MAX_STEM_BYTES of UTF-8.
     """
-    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # Path(path).stem, without making a Path
+    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", stem)).strip("._-")
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
     stem = stem or "document"
@@ -3064,8 +3067,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]
     found, errors = [], []
     for path in paths:
         if path.is_dir():
-            folder = str(path)
-            documents = [relative if folder == "." else os.path.join(folder, relative) for relative in documents_below(path)]
+            documents = documents_below(path)
             if not documents:
                 errors.append((path, f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in this folder"))
             found.extend(documents)
@@ -3073,6 +3075,8 @@ def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]
             found.append(str(path))
         else:
             errors.append((path, "no such file or folder"))
+    if len(paths) == 1:
+        return found, errors  # one folder holds each document once
     unique, seen = [], set()
     for path in found:
         key = os.path.abspath(path)
@@ -3083,38 +3087,50 @@ def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]
 
 
 def documents_below(folder: Path) -> list[str]:
-    """The documents in a folder and its subfolders, as paths relative to it, in the order of their parts.
+    """The documents in a folder and its subfolders, as str(folder / path inside it), in the order of their parts.
 
     Hidden files and folders are left out, and links to folders are not followed. Not only regular
     files: a broken link or a pipe named like a document is reported later, not skipped here.
     """
     found = []
-    for root, folders, files in os.walk(folder):
+    top = str(folder)
+    for root, folders, files in os.walk(top):
         folders[:] = [name for name in folders if not name.startswith(".")]
-        prefix = os.path.relpath(root, folder)
-        found.extend(name if prefix == "." else os.path.join(prefix, name) for name in files
+        root = os.path.normpath(root) if top == "." else root  # "sub/a.txt", as Path(".") / "sub/a.txt" writes it
+        found.extend(name if root == "." else os.path.join(root, name) for name in files
                      if not name.startswith(".") and os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES)
-    return sorted(found, key=lambda relative: os.path.normcase(relative).split(os.sep))  # as sorting Paths would
+    # Part by part, as Paths sort: with the separator made the smallest character, strings sort the same way.
+    found.sort(key=lambda path: os.path.normcase(path).replace(os.sep, "\0"))
+    return found
+
+
+def page_names(inputs: list) -> list[str]:
+    """A distinct, deterministic page name for each input (a Path or a string), in order; clashing stems get a path hash."""
+    safe = [safe_stem(path) for path in inputs]
+    counts: dict[str, int] = {}
+    for stem in safe:
+        lower = stem.lower()
+        lower = stem if lower == stem else lower  # one string for both, as most names are lower case already
+        counts[lower] = counts.get(lower, 0) + 1
+    hashed: set[str] = set()  # the hashed stems given so far, in lower case
+    names = []
+    for path, stem in zip(inputs, safe):
+        if counts[stem.lower()] > 1 or stem.lower() == "index":
+            digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
+            length = 8
+            # A hashed name that meets another input's own name, or a hashed name given already: longer.
+            while (counts.get(f"{stem}-{digest[:length]}".lower()) == 1 or f"{stem}-{digest[:length]}".lower() in hashed) \
+                    and length < len(digest):
+                length += 4
+            stem = f"{stem}-{digest[:length]}"
+            hashed.add(stem.lower())
+        names.append(stem + ".html")
+    return names
 
 
 def output_names(inputs: list) -> dict:
-    """A distinct, deterministic page name for each input (a Path or a string); clashing stems get a path hash."""
-    safe = [safe_stem(Path(path)) for path in inputs]
-    stems: dict[str, int] = {}
-    for stem in safe:
-        stems[stem.lower()] = stems.get(stem.lower(), 0) + 1
-    names = {}
-    taken = {f"{stem}.html" for stem, count in stems.items() if count == 1}
-    for path, stem in zip(inputs, safe):
-        if stems[stem.lower()] > 1 or stem.lower() == "index":
-            digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
-            length = 8
-            while f"{stem}-{digest[:length]}.html".lower() in taken and length < len(digest):
-                length += 4  # a hashed name that meets another input's own name
-            stem = f"{stem}-{digest[:length]}"
-        names[path] = stem + ".html"
-        taken.add(names[path].lower())
-    return names
+    """The page_names of the inputs, by input."""
+    return dict(zip(inputs, page_names(inputs)))
 
 
 def file_identity(info: os.stat_result) -> str:
@@ -3431,7 +3447,7 @@ class Manifest:
         self.listing_changed = False
 
 
-def plan_renders(inputs: list[str], names: dict[str, str], manifest: Manifest, out_dir: Path, fingerprint: str,
+def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, out_dir: Path, fingerprint: str,
                  max_size: int) -> tuple[list[tuple[str, str]], int]:
     """The (input, page name) pairs to render, in input order, and the number of unchanged pages.
 
@@ -3442,8 +3458,7 @@ def plan_renders(inputs: list[str], names: dict[str, str], manifest: Manifest, o
     todo: list[tuple[str, str]] = []
     unchanged = 0
     folder = os.fspath(out_dir)
-    for path in inputs:
-        name = names[path]
+    for path, name in zip(inputs, pages):
         known = manifest.entry(name)
         if known and known[1] == identity_of(os.path.join(folder, name)) and known[0] == content_hash(path, fingerprint, max_size):
             manifest.keep(name)
@@ -4033,15 +4048,12 @@ def print_records(inputs: list[str], failed: int, options: Options, args: argpar
 
     Each record names its input (as given) and its page (the name a render gets). A document that
     fails is one line on stderr; the others are still printed. When the reader goes away, the run
-    ends quietly. Empties inputs.
+    ends quietly.
     """
-    names = output_names(inputs)
-    todo = [(path, names[path]) for path in inputs]
-    del names
-    inputs.clear()  # the caller's list too: what is left of the documents is todo
+    pages = page_names(inputs)
     indent = 2 if args.json else None
-    jobs = (Job(Path(path), page, None, options, args.templates, indent=indent) for path, page in todo)
-    results = run_jobs(jobs, args.jobs, total=len(todo))
+    jobs = (Job(Path(path), page, None, options, args.templates, indent=indent) for path, page in zip(inputs, pages))
+    results = run_jobs(jobs, args.jobs, total=len(pages))
     out = sys.stdout.buffer
     printed = 0
     try:
@@ -4077,10 +4089,7 @@ def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seco
 
 
 def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Options, args: argparse.Namespace) -> int:
-    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status.
-
-    Empties inputs.
-    """
+    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status."""
     import sqlite3
     import time
 
@@ -4089,7 +4098,7 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
         if not args.quiet:
             print(summary_line(0, failed, 0, out_dir, time.monotonic() - started, 0), file=sys.stderr)
         return 1
-    names = output_names(inputs)
+    pages = page_names(inputs)
     fingerprint = renderer_fingerprint(args.templates, options)
     clash = site_clash(out_dir, inputs)
     try:
@@ -4102,14 +4111,13 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
         warning_line(warning)
     try:
         if args.force:
-            todo, unchanged = [(path, names[path]) for path in inputs], 0
+            todo, unchanged = list(zip(inputs, pages)), 0
         else:
-            todo, unchanged = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
+            todo, unchanged = plan_renders(inputs, pages, manifest, out_dir, fingerprint, options.max_size)
         if manifest.broken:
             warning_line(f"{out_dir / MANIFEST_NAME}: {manifest.broken} entries of the wrong shape ignored; rendered again")
-        single = names[inputs[0]] if len(inputs) == 1 else None
-        del names
-        inputs.clear()  # the caller's list too: what is left of the documents is todo
+        single = pages[0] if len(pages) == 1 else None
+        del pages
         progress = Progress(len(todo), not args.quiet)
         jobs = (Job(Path(path), page, out_dir, options, args.templates, fingerprint) for path, page in todo)
         rendered, committed = 0, time.monotonic()

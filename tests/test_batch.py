@@ -8,6 +8,7 @@ import pty
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED, manifest_rows, run_cli
@@ -274,7 +275,7 @@ def test_index_fields_are_the_json_fields_a_batch_sends_back():
     assert checked > 40
 
 
-def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path):
+def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path, monkeypatch):
     """Hidden files and folders are left out, links to folders not followed; broken links and pipes kept (reported later)."""
     for relative in ["a/b.txt", "a-c.txt", "a.b/c.md", "Z.txt", "z.TXT", ".hidden/x.txt", "b/.x.md", "b/y.markdown",
                      "b/y.html", "c/d/e.md"]:
@@ -284,5 +285,8 @@ def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path):
     (tmp_path / "folder.txt").symlink_to(tmp_path / "c")
     (tmp_path / "linked").symlink_to(tmp_path / "c")
     os.mkfifo(tmp_path / "pipe.md")
-    assert render.documents_below(tmp_path) == ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt",
-                                                "c/d/e.md", "pipe.md", "z.TXT"]
+    expected = ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt", "c/d/e.md", "pipe.md", "z.TXT"]
+    assert render.documents_below(tmp_path) == [str(tmp_path / name) for name in expected]
+    monkeypatch.chdir(tmp_path)
+    assert render.documents_below(Path(".")) == expected  # as Path(".") / name writes it: no "./"
+    assert [str(p) for p in sorted(Path(".").rglob("*")) if str(p) in expected] == expected  # the order Paths sort in
