@@ -13,6 +13,7 @@ import gc
 import hashlib
 import itertools
 import json
+import math
 import operator
 import os
 import re
@@ -175,6 +176,8 @@ WECHAT_BYLINE = re.compile(
     r"(?:\s*(?:发表于|發表於)\s*\S{1,8})?$")
 # The mark that ends a Chinese news text: （完） 【完】 -完- (END)
 END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】\]—-]*$")
+# The same mark closing the last line of the text: "…扩大开放。（完）"
+CLOSING_MARK = re.compile(r"[（(【\[]\s*(?:完|全文完|END|end)\s*[）)】\]]$")
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
@@ -250,6 +253,34 @@ GLUED_CHROME_WORD = re.compile(_GLUED_CHROME_WORDS)
 # A headline followed by its site's name: "Title - 某某網", "Title | Site".
 SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s*(?:[-–—|｜_]|\s{2,})\s*(?P<site>[^-–—|｜_]{2,30})$")
 
+# Where the article is (see "Parsing: where the article is"): what opens the comments below an article.
+# "12 comments", "{ 4 comments… read them below or add one }", "Leave a Reply", "Comments are closed.", "发表评论"
+COMMENT_SECTION = re.compile(
+    r"^\W{0,2}\d+\s+(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
+    r"|add (?:a|your) comment|comments are closed|reader comments|join the discussion|responses|discussion"
+    r"|you can follow this conversation)\b|^(?-i:发表评论|發表評論|网友评论|網友評論|我要评论|我要評論|评论|評論|留言)", re.I)
+# The tools and signatures under every comment of a thread: "Reply", "Report abuse", "by sam (512) writes:", "Jo said..."
+COMMENT_TOOLS = re.compile(
+    r"^(?:reply|reply to this(?: comment)?|report(?: abuse)?|flag as inappropriate|permalink|quote|recommend|cancel reply)\W*$"
+    r"|\b(?:writes|wrote|says|said)\s*[:.…]*$|^(?-i:回复|回覆|举报|舉報|引用)\W*$", re.I)
+# A clock time, which with a name makes a comment's signature: "8:59 pm", "07:46".
+CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story"
+LINK_SEPARATORS = re.compile(r"[|｜»›•·]")
+# The features line_features() gives each line, in this order, and their weights in the logistic model that
+# says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
+# (kept outside the repository); run it again after changing a feature, and paste its table here.
+EXTRACTION_WEIGHTS: dict[str, float] = {
+    "bias": -2.63, "length": 0.2, "sentence_end": 0.85, "colon_end": 0.43, "commas": 1.86, "function_words": 1.29,
+    "digits": 4.04, "capitals": -1.31, "chrome": -1.92, "repeated": 0.67, "separators": -1.53, "date": -1.13,
+    "context_length": 0.6, "context_sentence_end": 1.96, "context_function_words": 2.68, "position": -0.63,
+    "title_run": -0.12, "signature": -0.79, "below_comments": -3.66, "chrome_near": -1.19,
+}
+# A line reads as article prose when the model gives it at least this probability.
+PROSE_THRESHOLD = 0.5
+# A block right after the article still belongs to it at this probability.
+EDGE_THRESHOLD = 0.3
+
 # ---------------------------------------------------------------------------
 # Dates
 # ---------------------------------------------------------------------------
@@ -305,6 +336,10 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "pt": frozenset("os as de que em um uma para com não do da dos das por".split()),
 }
 CHINESE_DATE_LANGS = ("zh",)
+# Function words (see "Parsing: where the article is"): what prose is made of and menus, headlines and link lists lack (the STOPWORDS of every
+# Latin-script language, and for Chinese the particles, pronouns and prepositions).
+FUNCTION_WORDS = frozenset().union(*STOPWORDS.values(), "a an or not but has had were been will would can could he she they we you i his her their its our which who".split())
+FUNCTION_HAN = re.compile("[的了是在和与與也就都而及着著被把这這那之其我你他她们們个個有不为為以于於对對中上说說到]")
 
 # ---------------------------------------------------------------------------
 # The data model
@@ -1301,6 +1336,237 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
     return sections
 
 
+# ---------------------------------------------------------------------------
+# Parsing: where the article is
+# ---------------------------------------------------------------------------
+# A page dump holds the article among menus, teasers, sidebars, comments and footers. Each non-blank line gets
+# a few shallow features (boilerpipe's and jusText's, carried over from HTML blocks to text lines: length,
+# sentence ends, function words, digits, capitals, link separators, chrome, repeats, and the same of its
+# neighbours), a logistic model (EXTRACTION_WEIGHTS) turns them into the chance that the line is article prose,
+# and the article is the stretch of lines with the largest sum of (chance - PROSE_THRESHOLD) x length (Finn et
+# al.'s maximum-sum span): the short lines between paragraphs cost it little, runs of menus and teasers a lot.
+
+LINE_FEATURES = tuple(EXTRACTION_WEIGHTS)
+# What ends a sentence for the model: a stop, then any closing quotes. "… done." "完成。」"
+SENTENCE_STOP_END = re.compile(r"[。！？!?…．.][”’\"'」』）)]*$")
+# What prose carries inside: "," "，" "、" ";" "；"
+CLAUSE_MARKS = re.compile(r"[,，、;；]")
+ASCII_DIGIT = re.compile(r"[0-9]")
+# A word that opens with a capital: "Home" in "Home | News"
+CAPITALISED = re.compile(r"(?<![\w'’])[A-Z]")
+
+
+class LineShape:
+    """The features of one clean line on its own, for line_features()."""
+
+    __slots__ = ("units", "length", "sentence_end", "colon_end", "commas", "function_words", "digits", "capitals",
+                 "chrome", "separators", "date", "title_like", "signature", "comment_section")
+
+    def __init__(self, text: str):
+        han = count_han(text)
+        words = text.split()
+        units = han / 2 if han * 2 >= len(text) else len(words) + han / 2  # about a word per two Han characters
+        function = len(FUNCTION_HAN.findall(text)) if han else sum(word in FUNCTION_WORDS for word in text.lower().split())
+        self.units = units
+        self.length = math.log2(1 + units)
+        self.sentence_end = 1.0 if SENTENCE_STOP_END.search(text) else 0.0
+        self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
+        self.commas = min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units))
+        self.function_words = min(1.0, function / (1 + units))
+        self.digits = len(ASCII_DIGIT.findall(text)) / (1 + len(text))
+        self.capitals = min(1.0, len(CAPITALISED.findall(text)) / len(words)) if words and not han else 0.0
+        self.chrome = 0.0 if chrome_kind(text) is None else 1.0
+        self.separators = min(1.0, len(LINK_SEPARATORS.findall(text)) / 2)
+        self.date = 0.0 if first_date(text) is None else 1.0
+        self.title_like = units <= 20 and not self.sentence_end and not self.colon_end
+        self.signature = (units <= 15 and (self.date or CLOCK_TIME.search(text) is not None)) or COMMENT_TOOLS.search(text) is not None
+        self.comment_section = units <= 12 and COMMENT_SECTION.match(text) is not None
+
+
+# line_shape(text): a clean line's LineShape, remembered (menus and footers recur from page to page).
+line_shape: Callable[[str], LineShape] = Memo(LineShape, keep=lambda text: len(text) <= CACHED_LINE).__getitem__
+
+
+def runs_of(flags: list[bool]) -> list[int]:
+    """For each item, the length of the run of true items it belongs to (0 for a false one)."""
+    runs = [0] * len(flags)
+    start = 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            if flags[start]:
+                runs[start:i] = [i - start] * (i - start)
+            start = i
+    return runs
+
+
+def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
+    """The blocks of the page the dump was made from, as (first line, last line + 1, clean text):
+    each non-blank line, or the lines of a hard-wrapped paragraph joined."""
+    width = wrap_width(lines)
+    blocks: list[tuple[int, int, str]] = []
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        if width is not None and blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
+            first, _end, text = blocks[-1]
+            blocks[-1] = (first, i + 1, join_wrapped(text, line.clean))
+        else:
+            blocks.append((i, i + 1, line.clean))
+    return blocks
+
+
+def line_features(blocks: list[tuple[int, int, str]]) -> list[list[float]]:
+    """The LINE_FEATURES of each block, in order."""
+    shapes = [line_shape(text) for _first, _end, text in blocks]
+    count = len(shapes)
+    seen: dict[str, int] = {}
+    for _first, _end, text in blocks:
+        seen[text] = seen.get(text, 0) + 1
+    title_runs = runs_of([shape.title_like for shape in shapes])
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), count)
+    comments_at = next((k for k in range(first_prose, count) if shapes[k].comment_section), count)
+    rows = []
+    for k, shape in enumerate(shapes):
+        near = shapes[max(0, k - 2): k] + shapes[k + 1: k + 3]
+        share = 1 / len(near) if near else 0.0
+        rows.append([
+            1.0, shape.length, shape.sentence_end, shape.colon_end, shape.commas, shape.function_words, shape.digits,
+            shape.capitals, shape.chrome, 1.0 if seen[blocks[k][2]] > 1 else 0.0, shape.separators, shape.date,
+            sum(s.length for s in near) * share, sum(s.sentence_end for s in near) * share,
+            sum(s.function_words for s in near) * share, k / max(1, count - 1), math.log2(1 + title_runs[k]),
+            1.0 if shape.signature else 0.0, 1.0 if k >= comments_at else 0.0, max((s.chrome for s in near), default=0.0),
+        ])
+    return rows
+
+
+def prose_chance(row: list[float], weights: tuple[float, ...]) -> float:
+    """The model's chance that a block with these features is article prose."""
+    z = sum(map(operator.mul, row, weights))
+    return 1 / (1 + math.exp(-z)) if z > -30 else 0.0
+
+
+def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose)."""
+    weights = tuple(EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES)
+    chances = [prose_chance(row, weights) for row in line_features(blocks)]
+    best, best_first, best_last = 0.0, 0, len(blocks)
+    total, first = 0.0, 0
+    for k, chance in enumerate(chances):
+        if total <= 0:
+            total, first = 0.0, k
+        total += (chance - PROSE_THRESHOLD) * (1 + line_shape(blocks[k][2]).units)
+        if total > best:
+            best, best_first, best_last = total, first, k + 1
+    # Like jusText's near-good blocks: a short last paragraph that nearly reads as prose still ends the article.
+    while best_last < len(blocks) and chances[best_last] >= EDGE_THRESHOLD and not is_wall(blocks[best_last][2]):
+        best_last += 1
+    return best_first, best_last
+
+
+# How many blocks above the article's first one its headline is looked for.
+HEADLINE_REACH = 12
+# How many non-blank lines below the article its metadata is looked for ("Posted 05/11/2012" after the text).
+EDGE_REACH = 8
+# How many metadata lines above the headline (or the text) belong to it: "Title: …", "Date: …", "Source: …"
+META_REACH = 6
+# How many blocks below what reads as prose a closing mark ends the article.
+END_MARK_REACH = 3
+
+
+def is_wall(text: str) -> bool:
+    """Whether a clean line opens what follows an article: its comments or a list of related articles."""
+    return chrome_kind(text) in ("related", "comments") or COMMENT_SECTION.match(text) is not None
+
+
+def is_meta_line(line: Line, china: bool) -> bool:
+    """Whether a line holds the page's metadata (a date, a byline, a source), as a header line."""
+    return not line.blank and len(line.clean) <= 160 and read_meta_line(line.clean, MetaFields(), china, header=True)
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a clean text, lower-cased, and each of its Han characters."""
+    return set(WORD.findall(text.lower())) | set(CJK_CHAR.findall(text))
+
+
+def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], repeated: bool, china: bool) -> float | None:
+    """How much line i reads as the headline of an article that opens with the words in opening (None: it cannot)."""
+    line = lines[i]
+    shape = line_shape(line.clean)
+    if (not is_title_candidate(line) or shape.units < 2 or shape.units > 40 or shape.colon_end or line.clean[0].islower()
+            or is_meta_line(line, china)):
+        return None
+    score = -0.3 * distance
+    after = [j for j in range(i + 1, min(len(lines), i + 8)) if not lines[j].blank][:2]
+    before = [j for j in range(i - 1, max(-1, i - 5), -1) if not lines[j].blank][:1]
+    if after and is_meta_line(lines[after[0]], china):
+        score += 2.0  # a byline or date right below
+    elif any(is_meta_line(lines[j], china) for j in after + before):
+        score += 1.0
+    if repeated:
+        score += 1.0
+    words = words_of(line.clean) - FUNCTION_WORDS
+    if words and opening:
+        score += 2.0 * len(words & opening) / len(words)
+    if shape.separators and not SITE_SUFFIX.match(line.clean) or shape.separators >= 1.0:
+        score -= 1.0  # a menu, not "Headline | Site"
+    return score
+
+
+def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, china: bool) -> int | None:
+    """The line of the headline of the article whose text starts at block first: the likeliest short line above it."""
+    seen: dict[str, int] = {}
+    for _first, _end, text in blocks:
+        seen[text] = seen.get(text, 0) + 1
+    above = list(range(first - 1, max(-1, first - 1 - HEADLINE_REACH), -1))
+    below: list[int] = []
+    opening: set[str] = set()
+    for k in range(first, len(blocks)):
+        shape = line_shape(blocks[k][2])
+        if (shape.sentence_end and shape.units >= 10) or len(below) >= 3:
+            opening = words_of(blocks[k][2])
+            break
+        below.append(k)
+    best, best_score = None, -1.5
+    for distance, k in list(enumerate(reversed(below))) + [(len(below) + d, k) for d, k in enumerate(above)]:
+        if blocks[k][1] - blocks[k][0] > 1:
+            continue  # a headline is one line
+        score = headline_score(lines, blocks[k][0], distance, opening, seen[blocks[k][2]] > 1, china)
+        if score is not None and score > best_score:
+            best, best_score = blocks[k][0], score
+    return best
+
+
+def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line], list[Line]]:
+    """The lines the article is read from (headline, metadata, text), the chrome above and between them,
+    and the lines below the article."""
+    blocks = page_blocks(lines)
+    if not blocks:
+        return lines, [], []
+    first, last = article_span(blocks)
+    # The mark that closes a news text ends the article, a line or two below what reads as prose: "…。（完）"
+    closing = next((k for k in range(last, min(len(blocks), last + END_MARK_REACH)) if CLOSING_MARK.search(blocks[k][2])), None)
+    if closing is not None:
+        last = closing + 1
+    start, end = blocks[first][0], blocks[last - 1][1]
+    headline = headline_index(lines, blocks, first, china)
+    head = head_end = start if headline is None else headline
+    above = [i for i in range(head - 1, -1, -1) if not lines[i].blank]
+    for i in above[:META_REACH]:  # a date or labelled fields just above the headline (or the text) belong to it
+        if not is_meta_line(lines[i], china):
+            break
+        head = i
+    if headline is not None:
+        for i in [i for i in range(headline + 1, min(len(lines), headline + 12)) if not lines[i].blank][:4]:
+            if i >= start and head_end >= start:
+                break
+            if is_meta_line(lines[i], china):
+                head_end = i
+    if head_end < start:
+        return (lines[head:head_end + 1] + lines[max(start, head_end + 1):end],
+                lines[:head] + lines[head_end + 1:start], lines[end:])
+    return lines[head:end], lines[:head], lines[end:]
+
+
 def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | None]:
     """The title without a trailing site name that also stands in the site chrome."""
     m = SITE_SUFFIX.match(title)
@@ -1315,7 +1581,8 @@ def parse_text(text: str, name: str) -> Article:
     lang = detect_lang(" ".join(line.clean for line in lines[:400]))
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
-    boilerplate: list[str] = []
+    lines, outside, below = article_lines(lines, china)
+    boilerplate: list[str] = [line.text for line in outside if not line.blank]
 
     meta_block = find_meta_block(lines, meta, china)
     in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
@@ -1369,6 +1636,13 @@ def parse_text(text: str, name: str) -> Article:
             continue
         in_related_list = index >= cut  # dates there belong to other articles
         if not in_related_list and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
+            meta_lines.append(line.text)
+        else:
+            boilerplate.append(line.text)
+    edge = [line for line in below if not line.blank]
+    wall = next((k for k, line in enumerate(edge) if is_wall(line.clean)), len(edge))
+    for k, line in enumerate(edge):
+        if k < min(wall, EDGE_REACH) and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)
         else:
             boilerplate.append(line.text)
