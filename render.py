@@ -276,6 +276,12 @@ EXTRACTION_WEIGHTS: dict[str, float] = {
     "context_length": 0.6, "context_sentence_end": 1.96, "context_function_words": 2.68, "position": -0.63,
     "title_run": -0.12, "signature": -0.79, "below_comments": -3.66, "chrome_near": -1.19,
 }
+# The kinds of chrome that open what follows an article (see is_wall).
+WALL_KINDS = frozenset({"related", "comments"})
+# A block counts for the span by its words, up to this many: one long footer does not outweigh a run of menus.
+LONG_BLOCK = 60
+# What prose below a comments heading counts for: comments read like prose, but an article above them wins.
+BELOW_COMMENTS_SHARE = 0.3
 # A line reads as article prose when the model gives it at least this probability.
 PROSE_THRESHOLD = 0.5
 # A block right after the article still belongs to it at this probability.
@@ -1347,40 +1353,44 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
 # al.'s maximum-sum span): the short lines between paragraphs cost it little, runs of menus and teasers a lot.
 
 LINE_FEATURES = tuple(EXTRACTION_WEIGHTS)
-# What ends a sentence for the model: a stop, then any closing quotes. "… done." "完成。」"
-SENTENCE_STOP_END = re.compile(r"[。！？!?…．.][”’\"'」』）)]*$")
+# What ends a sentence for the model: a stop, then any closing quotes ("… done." "完成。」").
+MODEL_STOPS = frozenset("。！？!?…．.")
+MODEL_CLOSERS = "”’\"'」』）)"
 # What prose carries inside: "," "，" "、" ";" "；"
 CLAUSE_MARKS = re.compile(r"[,，、;；]")
 ASCII_DIGIT = re.compile(r"[0-9]")
-# A word that opens with a capital: "Home" in "Home | News"
-CAPITALISED = re.compile(r"(?<![\w'’])[A-Z]")
+# Lines up to this many words are asked the questions only short lines raise (a date, a signature, capitals).
+SHORT_LINE = 15
 
 
 class LineShape:
-    """The features of one clean line on its own, for line_features()."""
+    """The features of one clean line (or block) on its own, for line_features()."""
 
     __slots__ = ("units", "length", "sentence_end", "colon_end", "commas", "function_words", "digits", "capitals",
-                 "chrome", "separators", "date", "title_like", "signature", "comment_section")
+                 "chrome", "separators", "date", "title_like", "signature", "comment_section", "wall")
 
     def __init__(self, text: str):
         han = count_han(text)
         words = text.split()
         units = han / 2 if han * 2 >= len(text) else len(words) + han / 2  # about a word per two Han characters
-        function = len(FUNCTION_HAN.findall(text)) if han else sum(word in FUNCTION_WORDS for word in text.lower().split())
+        function = len(FUNCTION_HAN.findall(text)) if han else sum(map(FUNCTION_WORDS.__contains__, text.lower().split()))
+        short = units <= SHORT_LINE
         self.units = units
         self.length = math.log2(1 + units)
-        self.sentence_end = 1.0 if SENTENCE_STOP_END.search(text) else 0.0
+        self.sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
         self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
         self.commas = min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units))
         self.function_words = min(1.0, function / (1 + units))
         self.digits = len(ASCII_DIGIT.findall(text)) / (1 + len(text))
-        self.capitals = min(1.0, len(CAPITALISED.findall(text)) / len(words)) if words and not han else 0.0
-        self.chrome = 0.0 if chrome_kind(text) is None else 1.0
+        self.capitals = sum(map(str.istitle, words)) / len(words) if short and words and not han else 0.0
+        kind = chrome_kind(text)
+        self.chrome = 0.0 if kind is None else 1.0
         self.separators = min(1.0, len(LINK_SEPARATORS.findall(text)) / 2)
-        self.date = 0.0 if first_date(text) is None else 1.0
+        self.date = 1.0 if short and first_date(text) is not None else 0.0
         self.title_like = units <= 20 and not self.sentence_end and not self.colon_end
-        self.signature = (units <= 15 and (self.date or CLOCK_TIME.search(text) is not None)) or COMMENT_TOOLS.search(text) is not None
-        self.comment_section = units <= 12 and COMMENT_SECTION.match(text) is not None
+        self.signature = short and (self.date or CLOCK_TIME.search(text) is not None or COMMENT_TOOLS.search(text) is not None)
+        self.comment_section = short and COMMENT_SECTION.match(text) is not None
+        self.wall = self.comment_section or kind in WALL_KINDS
 
 
 # line_shape(text): a clean line's LineShape, remembered (menus and footers recur from page to page).
@@ -1445,22 +1455,30 @@ def prose_chance(row: list[float], weights: tuple[float, ...]) -> float:
     return 1 / (1 + math.exp(-z)) if z > -30 else 0.0
 
 
-def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int]:
-    """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose)."""
+def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[float]]:
+    """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose),
+    and each block's chance of being prose."""
     weights = tuple(EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES)
     chances = [prose_chance(row, weights) for row in line_features(blocks)]
+    shapes = [line_shape(text) for _first, _end, text in blocks]
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), len(blocks))
     best, best_first, best_last = 0.0, 0, len(blocks)
     total, first = 0.0, 0
+    comments = next((k for k in range(first_prose, len(blocks)) if shapes[k].comment_section), len(blocks))
     for k, chance in enumerate(chances):
+        if shapes[k].wall and k > first_prose:
+            total = 0.0  # the article does not run on into its comments or a list of related articles
+            continue
         if total <= 0:
             total, first = 0.0, k
-        total += (chance - PROSE_THRESHOLD) * (1 + line_shape(blocks[k][2]).units)
+        value = (chance - PROSE_THRESHOLD) * (1 + min(shapes[k].units, LONG_BLOCK))
+        total += value * BELOW_COMMENTS_SHARE if k > comments and value > 0 else value
         if total > best:
             best, best_first, best_last = total, first, k + 1
     # Like jusText's near-good blocks: a short last paragraph that nearly reads as prose still ends the article.
-    while best_last < len(blocks) and chances[best_last] >= EDGE_THRESHOLD and not is_wall(blocks[best_last][2]):
+    while best_last < len(blocks) and chances[best_last] >= EDGE_THRESHOLD and not shapes[best_last].wall:
         best_last += 1
-    return best_first, best_last
+    return best_first, best_last, chances
 
 
 # How many blocks above the article's first one its headline is looked for.
@@ -1475,7 +1493,7 @@ END_MARK_REACH = 3
 
 def is_wall(text: str) -> bool:
     """Whether a clean line opens what follows an article: its comments or a list of related articles."""
-    return chrome_kind(text) in ("related", "comments") or COMMENT_SECTION.match(text) is not None
+    return line_shape(text).wall
 
 
 def is_meta_line(line: Line, china: bool) -> bool:
@@ -1512,7 +1530,8 @@ def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], 
     return score
 
 
-def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, china: bool) -> int | None:
+def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, chances: list[float],
+                   china: bool) -> int | None:
     """The line of the headline of the article whose text starts at block first: the likeliest short line above it."""
     seen: dict[str, int] = {}
     for _first, _end, text in blocks:
@@ -1522,7 +1541,7 @@ def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first:
     opening: set[str] = set()
     for k in range(first, len(blocks)):
         shape = line_shape(blocks[k][2])
-        if (shape.sentence_end and shape.units >= 10) or len(below) >= 3:
+        if chances[k] >= PROSE_THRESHOLD or (shape.sentence_end and shape.units >= 10) or len(below) >= 3:
             opening = words_of(blocks[k][2])
             break
         below.append(k)
@@ -1542,13 +1561,13 @@ def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line
     blocks = page_blocks(lines)
     if not blocks:
         return lines, [], []
-    first, last = article_span(blocks)
+    first, last, chances = article_span(blocks)
     # The mark that closes a news text ends the article, a line or two below what reads as prose: "…。（完）"
     closing = next((k for k in range(last, min(len(blocks), last + END_MARK_REACH)) if CLOSING_MARK.search(blocks[k][2])), None)
     if closing is not None:
         last = closing + 1
     start, end = blocks[first][0], blocks[last - 1][1]
-    headline = headline_index(lines, blocks, first, china)
+    headline = headline_index(lines, blocks, first, chances, china)
     head = head_end = start if headline is None else headline
     above = [i for i in range(head - 1, -1, -1) if not lines[i].blank]
     for i in above[:META_REACH]:  # a date or labelled fields just above the headline (or the text) belong to it
