@@ -271,10 +271,10 @@ LINK_SEPARATORS = re.compile(r"[|｜»›•·]")
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -2.63, "length": 0.2, "sentence_end": 0.85, "colon_end": 0.43, "commas": 1.86, "function_words": 1.29,
-    "digits": 4.04, "capitals": -1.31, "chrome": -1.92, "repeated": 0.67, "separators": -1.53, "date": -1.13,
-    "context_length": 0.6, "context_sentence_end": 1.96, "context_function_words": 2.68, "position": -0.63,
-    "title_run": -0.12, "signature": -0.79, "below_comments": -3.66, "chrome_near": -1.19,
+    "bias": -3.33, "length": 0.21, "sentence_end": 0.64, "colon_end": 0.47, "commas": 1.98, "function_words": 2.33,
+    "digits": 3.60, "capitals": -0.70, "chrome": -2.17, "repeated": 0.64, "separators": -1.16, "date": -2.58,
+    "context_length": 0.29, "context_sentence_end": -1.23, "context_function_words": 3.92, "position": -0.72, "title_run": 0.01, "signature": -0.06,
+    "below_comments": -5.13, "chrome_near": -1.04, "prose_before": 2.53, "prose_after": 2.69,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
@@ -1433,6 +1433,7 @@ def line_features(blocks: list[tuple[int, int, str]]) -> list[list[float]]:
     for _first, _end, text in blocks:
         seen[text] = seen.get(text, 0) + 1
     title_runs = runs_of([shape.title_like for shape in shapes])
+    prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
     first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), count)
     comments_at = next((k for k in range(first_prose, count) if shapes[k].comment_section), count)
     rows = []
@@ -1445,6 +1446,7 @@ def line_features(blocks: list[tuple[int, int, str]]) -> list[list[float]]:
             sum(s.length for s in near) * share, sum(s.sentence_end for s in near) * share,
             sum(s.function_words for s in near) * share, k / max(1, count - 1), math.log2(1 + title_runs[k]),
             1.0 if shape.signature else 0.0, 1.0 if k >= comments_at else 0.0, max((s.chrome for s in near), default=0.0),
+            sum(prose[max(0, k - 3): k]) / 3, sum(prose[k + 1: k + 4]) / 3,
         ])
     return rows
 
