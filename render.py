@@ -1477,16 +1477,24 @@ def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[flo
         total += value * BELOW_COMMENTS_SHARE if k > comments and value > 0 else value
         if total > best:
             best, best_first, best_last = total, first, k + 1
-    # Like jusText's near-good blocks: a short last paragraph that nearly reads as prose still ends the article.
-    while best_last < len(blocks) and chances[best_last] >= EDGE_THRESHOLD and not shapes[best_last].wall:
-        best_last += 1
-    return best_first, best_last, chances
+    # Like jusText's near-good blocks: a last paragraph that nearly reads as prose, or is a sentence of a few
+    # words, still ends the article, also past an advert or two between them.
+    while True:
+        following = [k for k in range(best_last, min(len(blocks), best_last + 3)) if not shapes[k].chrome or shapes[k].wall]
+        if not following or shapes[following[0]].wall:
+            return best_first, best_last, chances
+        shape = shapes[following[0]]
+        if chances[following[0]] < EDGE_THRESHOLD and not (shape.sentence_end and shape.units >= 5):
+            return best_first, best_last, chances
+        best_last = following[0] + 1
 
 
 # How many blocks above the article's first one its headline is looked for.
 HEADLINE_REACH = 12
 # How many non-blank lines below the article its metadata is looked for ("Posted 05/11/2012" after the text).
 EDGE_REACH = 8
+# How many blocks below the headline its metadata and the text's first sentence are looked for.
+HEAD_REACH = 5
 # How many metadata lines above the headline (or the text) belong to it: "Title: …", "Date: …", "Source: …"
 META_REACH = 6
 # How many blocks below what reads as prose a closing mark ends the article.
@@ -1573,19 +1581,26 @@ def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line
     head = head_end = start if headline is None else headline
     above = [i for i in range(head - 1, -1, -1) if not lines[i].blank]
     for i in above[:META_REACH]:  # a date or labelled fields just above the headline (or the text) belong to it
-        if not is_meta_line(lines[i], china):
+        if is_meta_line(lines[i], china):
+            head = i
+        elif chrome_kind(lines[i].clean) is None:
+            break  # chrome between them ("CONTACT: …") is passed over
+    if headline is None:
+        return lines[head:end], lines[:head], lines[end:]
+    # Below the headline: its metadata, then the text from the first line that reads as a sentence.
+    # What stands between (a dek, a stray number, a hashtag line, "View Photo") is chrome.
+    text = max(start, headline + 1)
+    for k in [k for k in range(len(blocks)) if blocks[k][0] > headline][:HEAD_REACH]:
+        block_first = blocks[k][0]
+        if is_meta_line(lines[block_first], china):
+            head_end = blocks[k][1] - 1
+            continue
+        shape = line_shape(blocks[k][2])
+        if block_first >= start and ((shape.sentence_end and shape.units >= 4) or shape.units >= 25):
+            text = block_first
             break
-        head = i
-    if headline is not None:
-        for i in [i for i in range(headline + 1, min(len(lines), headline + 12)) if not lines[i].blank][:4]:
-            if i >= start and head_end >= start:
-                break
-            if is_meta_line(lines[i], china):
-                head_end = i
-    if head_end < start:
-        return (lines[head:head_end + 1] + lines[max(start, head_end + 1):end],
-                lines[:head] + lines[head_end + 1:start], lines[end:])
-    return lines[head:end], lines[:head], lines[end:]
+    text = max(text, head_end + 1)
+    return (lines[head:head_end + 1] + lines[text:end], lines[:head] + lines[head_end + 1:text], lines[end:])
 
 
 def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | None]:
