@@ -178,6 +178,14 @@ WECHAT_BYLINE = re.compile(
 END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】\]—-]*$")
 # The same mark closing the last line of the text: "…扩大开放。（完）"
 CLOSING_MARK = re.compile(r"[（(【\[]\s*(?:完|全文完|END|end)\s*[）)】\]]$")
+# A picture's caption, by how it opens: "▲刘华干在…", "图为发布会现场", "圖：…", "Photo: Reuters", "Pictured: …"
+CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|圖片?\s*[：:]|(?:Photo|Picture|Image)s?(?: by| credit)?\s*:|Pictured\s*:)", re.I)
+# ... or by how it ends: "酒店外观效果图", "图片来自文学院。", "（记者 张三 摄）", "(AP Photo/Jane Doe)", "(Photo: AFP)"
+CAPTION_END = re.compile(
+    r"(?:效果图|效果圖|示意图|示意圖|资料图|資料圖|图片来[自源]\S{0,12}|圖片來[自源]\S{0,12}|[（(][^（）()]{1,40}(?:摄|攝|供图|供圖)[）)]"
+    r"|\((?:[^()]{0,30}[ /])?Photo\b[^()]{0,40}\))\s*[。.]?$")
+# A caption is at most this long.
+CAPTION_LENGTH = 120
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
@@ -354,10 +362,11 @@ FUNCTION_HAN = re.compile("[的了是在和与與也就都而及着著被把这�
 
 @dataclass(frozen=True)
 class Section:
-    """One run of the body under one subheading (None for the lead)."""
+    """One run of the body under one subheading (None for the lead); captions are indexes into paragraphs."""
 
     heading: str | None
     paragraphs: tuple[str, ...]
+    captions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -391,7 +400,7 @@ class Article:
             "encoding": self.encoding,
             "sections": [
                 {"heading": clean(s.heading) if s.heading is not None else None,
-                 "paragraphs": [clean(p) for p in s.paragraphs]}
+                 "paragraphs": [clean(p) for p in s.paragraphs], "captions": list(s.captions)}
                 for s in self.sections
             ],
             "boilerplate": [clean(line) for line in self.boilerplate],
@@ -1007,6 +1016,8 @@ def is_sentence(text: str) -> bool:
     return len(text) >= 30 and bool(FULL_STOP_END.search(text))
 
 
+# A numbered heading (or a Chinese one between paragraphs) up to this long may hold a comma.
+SHORT_NUMBERED_HEADING = 20
 # A line ending in one of these is never a heading (a heading introducing a list has no colon here either).
 NEVER_ENDS_HEADING = ("：", ":", "。", ".", "！", "？", "!", "?")
 
@@ -1019,18 +1030,34 @@ def is_heading(text: str) -> bool:
         return False
     if text.endswith(NEVER_ENDS_HEADING):
         return False
-    if NUMBERED_HEADING.match(text):
-        return len(text) <= 40 and not SENTENCE_INNER.search(text[3:])
-    if SENTENCE_INNER.search(text):
-        return False
-    if is_cjk_text(text):
+    if NUMBERED_HEADING.match(text):  # a short one may hold a comma: "四、没心没肺：脸皮要厚，不要怕人骂"
+        return len(text) <= 40 and (len(text) <= SHORT_NUMBERED_HEADING or not SENTENCE_INNER.search(text[3:]))
+    cjk = is_cjk_text(text)
+    inner = SENTENCE_INNER.findall(text)
+    if inner and (cjk or inner != [","]):
+        return False  # but one comma in an English title: "Check Flower Pots, Gutters"
+    if cjk:
         return len(text) <= 24
     words = WORD.findall(text)
-    if not words or len(words) > 10 or len(text) > 80:
+    if not words or len(words) > (6 if inner else 10) or len(text) > 80:
         return False
     capitalised = sum(w[0].isupper() for w in words if w.lower() not in SMALL_WORDS or w is words[0])
     significant = sum(1 for w in words if w.lower() not in SMALL_WORDS or w is words[0])
     return words[0][0].isupper() and capitalised * 10 >= significant * 7
+
+
+def is_loose_heading(text: str) -> bool:
+    """Whether a clean line can be a subheading that only its place between paragraphs tells from a short
+    paragraph (sections_of): English in sentence case ("Funding and timeline"), or a short title around
+    one comma ("乡村振兴，不是把人口简单聚集")."""
+    if not text[:1].isalpha() or ends_sentence(text) or text.endswith(NEVER_ENDS_HEADING):
+        return False
+    inner = SENTENCE_INNER.findall(text)
+    if is_cjk_text(text):
+        return inner in (["，"], [","]) and len(text) <= SHORT_NUMBERED_HEADING
+    words = WORD.findall(text)
+    return (len(inner) <= 1 and set(inner) <= {","} and 2 <= len(words) <= 8 and len(text) <= 60
+            and words[0][0].isupper() and len(" ".join(words)) >= len(text) * 0.8)
 
 
 def count_up_to(pattern: re.Pattern[str], text: str, limit: int) -> int:
@@ -1323,22 +1350,53 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
     return [(text, single) for text, single in paragraphs]
 
 
+def is_caption(text: str) -> bool:
+    """Whether a clean one-line paragraph is a picture's caption: "▲…", "图为…", "Photo: …", "…（记者 张三 摄）"."""
+    return len(text) <= CAPTION_LENGTH and (CAPTION_START.match(text) is not None or CAPTION_END.search(text) is not None)
+
+
+def is_prose(text: str) -> bool:
+    """Whether a clean paragraph is running text: it ends like a sentence and is not short."""
+    return len(text) >= 40 and ends_sentence(text)
+
+
+def paragraph_kind(paragraphs: list[tuple[str, bool]], cleans: list[str], index: int) -> str:
+    """'heading', 'caption' or 'paragraph': what the paragraph at index is among its neighbours."""
+    text, single = paragraphs[index]
+    if not single:
+        return "paragraph"
+    if is_caption(cleans[index]):
+        return "caption"
+    if index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
+        return "paragraph"  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
+    if is_heading(cleans[index]):
+        return "heading"
+    between_prose = index > 0 and is_prose(cleans[index - 1]) and is_prose(cleans[index + 1])
+    return "heading" if between_prose and is_loose_heading(cleans[index]) else "paragraph"
+
+
 def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
-    """Group paragraphs under the subheadings found among them."""
+    """Group paragraphs under the subheadings found among them; captions stay paragraphs, marked as such."""
     sections: list[Section] = []
     heading: str | None = None
     current: list[str] = []
-    for index, (text, single) in enumerate(paragraphs):
-        last = index == len(paragraphs) - 1
-        # clean() never takes the last character off a text ending in a stop: such a text is ruled out uncleaned
-        if single and not last and not text.endswith(NEVER_ENDS_HEADING) and is_heading(clean(text)):
+    captions: list[int] = []
+    cleans = [clean(text) for text, _single in paragraphs]
+    kinds = [paragraph_kind(paragraphs, cleans, index) for index in range(len(paragraphs))]
+    for index, (text, _single) in enumerate(paragraphs):
+        caption = kinds[index] == "caption"
+        # A run of short lines is a list, not headings over empty sections: "Class I Fleet Vehicles - Yes"
+        listed = any(0 <= other < len(kinds) and kinds[other] == "heading" for other in (index - 1, index + 1))
+        if kinds[index] == "heading" and not (listed and not NUMBERED_HEADING.match(cleans[index])):
             if current or heading is not None:
-                sections.append(Section(heading, tuple(current)))
-            heading, current = text, []
+                sections.append(Section(heading, tuple(current), tuple(captions)))
+            heading, current, captions = text, [], []
         else:
+            if caption:
+                captions.append(len(current))
             current.append(text)
     if current or heading is not None:
-        sections.append(Section(heading, tuple(current)))
+        sections.append(Section(heading, tuple(current), tuple(captions)))
     return sections
 
 
@@ -3306,7 +3364,7 @@ def restore(article: Article, options: Options) -> Article:
     title = fix(article.title, "title")
     sections = tuple(
         Section(fix(s.heading, "heading", i) if s.heading is not None else None,
-                tuple(fix(p, "paragraph", i, j) for j, p in enumerate(s.paragraphs)))
+                tuple(fix(p, "paragraph", i, j) for j, p in enumerate(s.paragraphs)), s.captions)
         for i, s in enumerate(article.sections))
     plain = dataclasses.replace(how, markdown=False)
     metadata = {name: restore_text(value, plain, detect=False)[0] if value else value
