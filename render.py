@@ -184,6 +184,8 @@ CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|�
 CAPTION_END = re.compile(
     r"(?:效果图|效果圖|示意图|示意圖|资料图|資料圖|图片来[自源]\S{0,12}|圖片來[自源]\S{0,12}|[（(][^（）()]{1,40}(?:摄|攝|供图|供圖)[）)]"
     r"|\((?:[^()]{0,30}[ /])?Photo\b[^()]{0,40}\))\s*[。.]?$")
+# What ends a full sentence (a title may end in a question or exclamation mark, rarely in these).
+FULL_STOPS = ("。", ".", "．", "…", "”", "」")
 # A caption is at most this long.
 CAPTION_LENGTH = 120
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
@@ -1540,11 +1542,24 @@ def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[flo
     while True:
         following = [k for k in range(best_last, min(len(blocks), best_last + 3)) if not shapes[k].chrome or shapes[k].wall]
         if not following or shapes[following[0]].wall:
-            return best_first, best_last, chances
+            break
         shape = shapes[following[0]]
         if chances[following[0]] < EDGE_THRESHOLD and not (shape.sentence_end and shape.units >= 5):
-            return best_first, best_last, chances
+            break
         best_last = following[0] + 1
+    # Titles of other articles often follow the text with no heading: two or more short lines that end no sentence.
+    teasers = best_last
+    while teasers > best_first and is_teaser(blocks[teasers - 1][2], shapes[teasers - 1]):
+        teasers -= 1
+    if best_last - teasers >= 2 and teasers > best_first:
+        best_last = teasers
+    return best_first, best_last, chances
+
+
+def is_teaser(text: str, shape: LineShape) -> bool:
+    """Whether a block reads like the title of another article in a list: short, and no full sentence."""
+    return (shape.units <= 20 and not text.endswith(FULL_STOPS) and not shape.colon_end and not shape.chrome
+            and CLOSING_MARK.search(text) is None and not is_caption(text))
 
 
 # How many blocks above the article's first one its headline is looked for.
