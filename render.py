@@ -132,14 +132,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
              "posted @", "Posted", "Updated", "Date"),
     "source": ("文章來源", "文章来源", "新聞來源", "新闻来源", "信息來源", "信息来源", "消息來源", "消息来源", "來源", "来源",
                "出處", "出处", "Source"),
-    "author": ("作者", "記者", "记者", "撰稿", "撰文", "責任編輯", "责任编辑", "編輯", "编辑", "Author", "By"),
+    "author": ("作者", "記者", "记者", "撰稿", "撰文", "責任編輯", "责任编辑", "編輯", "编辑", "Author", "Posted by", "By"),
     "views": ("瀏覽次數", "浏览次数", "瀏覽量", "浏览量", "點擊量", "点击量", "閱讀量", "阅读量", "人氣", "人气",
               "瀏覽", "浏览", "點擊", "点击", "閱讀", "阅读", "Views"),
 }
 LABEL_FIELD = {label.casefold(): name for name, labels in FIELD_LABELS.items() for label in labels}
 # English labels may stand without a colon ("By Jane Doe", "Posted @ 2010-07-06"), in the header only,
 # except "posted @", which no sentence starts with.
-BARE_LABELS = frozenset(label.casefold() for label in ("By", "Published", "Published on", "Posted", "Posted on", "posted @", "Updated"))
+BARE_LABELS = frozenset(label.casefold() for label in ("By", "Published", "Published on", "Posted", "Posted on", "Posted by", "posted @", "Updated"))
 BARE_LABELS_ANYWHERE = frozenset({"posted @"})
 # Date labels that name a later revision: used only when no publication date is given.
 UPDATE_LABELS = frozenset(label.casefold() for label in ("更新時間", "更新时间", "Updated"))
@@ -166,8 +166,8 @@ META_LABEL = re.compile(
 LABEL_VALUE_HINT = re.compile(
     either_case_class("".join(sorted({label[-1] for labels in FIELD_LABELS.values() for label in labels}))) + r"(?:\s*[:：(（\d]|(?<=@))")
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
-# Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
-VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
+# Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印", "南方周末 分享到".
+VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享[到至]?|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
 # An outlet's name beside an unlabelled date: 新华网, Reuters, The Daily Star (no digits, no sentence).
 OUTLET_NAME = LazyPattern(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
 # A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
@@ -192,6 +192,10 @@ CAPTION_LENGTH = 120
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
 DATE_LINE_EXTRA = LazyPattern(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z]{2,4}|北京时间|北京時間)?[\s|｜·•,，/()（）-]*$", re.I)
+# What follows an author's name on a blog's byline: " under Career Advice, Coaching" in "Posted by Alicia under …"
+AUTHOR_TAIL = re.compile(r"\s+(?:under|filed under|in)\s.*$", re.I)
+# What a crawler may leave before a line's first label: "0" in "0 发布时间：2021.04.17"
+STRAY_PREFIX = re.compile(r"^[\d\W]{1,2}$")
 # A source credited in parentheses at the end of the body: （来源：新华社）
 TRAILING_SOURCE = re.compile(r"\s*[（(](?:文章)?(?:來源|来源|出處|出处|Source)\s*[:：]\s*(?P<source>[^（）()]{1,40})[）)]\s*$", re.I)
 
@@ -206,12 +210,15 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("hotline", None, None, r"(?:热线|熱線|电话|電話|手机|手機|传真|傳真|Tel|Phone|Fax|Hotline)\s*[:：]?\s*[+\d(（][\d\s\-–/()（）+]{5,}"),
     ("phone", r"^[+(（]?\d[\d\s\-–/()（）+]{6,}$", None, None),
     ("prev-next", r"^(?:上一篇|下一篇|前一篇|后一篇|後一篇|上一条|下一条|上一條|下一條|上一页|下一页|Previous(?: post| article)?|Next(?: post| article)?|«|»)\s*[:：]?", None, None),
-    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態)\s*[:：]?$|^(?:Related|Recommended|More|Popular|Trending)(?: articles| posts| stories| reading| news)?\s*:?$", None, None),
+    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點|精彩)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態|报道|報導|视频|視頻)\s*[:：]?$"
+     r"|^(?:Related|Recommended|More|Popular|Trending|Most (?:popular|read|viewed|shared|commented)|Top stories|Latest (?:news|stories|posts))"
+     r"(?: articles| posts| stories| reading| news| content| coverage| links| videos)?\s*:?$"
+     r"|^(?:More like this(?: story)?|You (?:may|might) also like|Read more|Also read|See also|Read next|More (?:from|on) [^.!?]{1,40}?)\s*[:»]?$", None, None),
     ("copyright", None, r"版权所有|版權所有|公网安备|公網安備|未经授权|未經授權", r"Copyright|(?<!Ã)©|\(c\)\s*\d{4}|ICP[备備证證]|All rights reserved"),
     ("share", r"^(?:阅读原文|閱讀原文|在看|点赞|點贊|赞|讚|赞赏|讚賞|写留言|寫留言|留言|喜欢此内容的人还喜欢|分享|收藏)\s*\d*$|^分享$|^Subscribe",
      r"扫一扫|掃一掃|二维码|二維碼|关注公众号|關注公眾號|关注我们|關注我們|微信公众|微信公眾|分享到|分享至",
      r"Share (?:this|on)|Follow us|Sign up for|Newsletter|Privacy Policy|Terms of (?:Use|Service)|Cookie"),
-    ("comments", r"^\d+\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$", None, None),
+    ("comments", r"^[\[(（【]?\d+[\])）】]?\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$", None, None),
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?", None, None),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)", None, None),
     ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]", None, None),
@@ -220,7 +227,7 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("buttons", r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+$", None, None),
     ("site-info", r"^(?:主办|主辦|承办|承辦|协办|協辦|技术支持|技術支持|网站标识码|網站標識碼|网站地图|網站地圖|网站导航|網站導覽|Powered by|回上一頁|回上一页|回首頁|回首页|返回首页|返回首頁|返回列表|刷新评论|刷新評論|无障碍|無障礙)",
      r"返回顶部|返回頂部|隐私政策|隱私權政策|免责声明|免責聲明|不代表本[站网網]|本站同意其观点|网友评论仅供|網友評論僅供", None),
-    ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年", None, None),
+    ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年|^(?:As of|Today is)\s", None, None),
     ("advert", r"^(?:Advertisement|Sponsored|广告|廣告|推广|推廣|Partager sur|Mentions légales|Politique de confidentialité)\b", None, None),
 )
 # Every start pattern as one group of one regex, in order: .match tries the first position only, and the
@@ -231,8 +238,8 @@ CHROME_START_KINDS = tuple(kind for kind, start, _han, _other in CHROME_KINDS if
 # from the pattern: test_chrome_start_firsts_hold_every_opening_character):
 # most lines open with none, and one set lookup spares them the match's ~25 alternatives. Keep it in step.
 CHROME_START_FIRSTS = frozenset(
-    WHITESPACE + "(+[«»【（" + either_case_class("ABCEFHKLMNPRST")[1:-1]
-    + "上下主今你公关写分刷前办协協发后喜回在地字客寫工广廣延当後您我所打承技推收无更最标標点热無熱猜留當發相網网联聯讚赞辦返邮郵閱關阅首點")
+    WHITESPACE + "(+[«»【（" + either_case_class("ABCEFHKLMNPRSTY")[1:-1]
+    + "上下主今你公关写分刷前办协協发后喜回在地字客寫工广廣延当後您我所打承技推收无更最标標点热無熱猜留當發相網网联聯讚赞辦返邮郵閱關阅首點精")
 # Every kind's Han words as one regex: one scan tells whether any kind's Han words are worth looking for.
 CHROME_HAN_WORDS = re.compile("|".join(han for _kind, _start, han, _other in CHROME_KINDS if han))
 CHROME_RANK = {kind: rank for rank, (kind, _start, _han, _other) in enumerate(CHROME_KINDS)}
@@ -264,9 +271,10 @@ GLUED_CHROME_WORD = re.compile(_GLUED_CHROME_WORDS)
 SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s*(?:[-–—|｜_]|\s{2,})\s*(?P<site>[^-–—|｜_]{2,30})$")
 
 # Where the article is (see "Parsing: where the article is"): what opens the comments below an article.
-# "12 comments", "{ 4 comments… read them below or add one }", "Leave a Reply", "Comments are closed.", "发表评论"
+# "12 comments", "[2] Comments", "{ 4 comments… read them below or add one }", "Leave a Reply", "Comments are closed.",
+# "What do you think? To leave a comment, you can:", "发表评论"
 COMMENT_SECTION = re.compile(
-    r"^\W{0,2}\d+\s+(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
+    r"\b(?:leave|post|add|write) (?:a|your) (?:comment|reply)\b|^\W{0,2}\d+\W{0,2}\s*(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
     r"|add (?:a|your) comment|comments are closed|reader comments|join the discussion|responses|discussion"
     r"|you can follow this conversation)\b|^(?-i:发表评论|發表評論|网友评论|網友評論|我要评论|我要評論|评论|評論|留言)", re.I)
 # The tools and signatures under every comment of a thread: "Reply", "Report abuse", "by sam (512) writes:", "Jo said..."
@@ -317,7 +325,14 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(pattern, re.I) for
     rf"\b(?P<month_name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b{_TIME}",
     # 3 March 2024
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b{_TIME}",
+    # 25/12/2023: the day first, when the first number cannot be a month
+    rf"(?<![\d/])(?P<day>1[3-9]|2\d|3[01])/(?P<month>\d{{1,2}})/(?P<year>\d{{4}})(?![\d/]){_TIME}",
+    # 05/11/2012: the month first, as American sites write it
+    rf"(?<![\d/])(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}})(?![\d/]){_TIME}",
 ))
+# A clock time written before the date it belongs to: "3:01pm Tuesday " in "3:01pm Tuesday 3rd September 2013"
+TIME_BEFORE_DATE = re.compile(r"(?<!\d)(?P<hour>\d{1,2})[:：](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?[\s,]*"
+                              r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day[\s,]*)?$", re.I)
 # What every DATE_PATTERNS match holds (its year): a text without it holds no full date.
 FOUR_DIGITS = re.compile(r"\d{4}")
 # Dates that name no year: 2月16日, March 3. They give a warning, never a guessed year.
@@ -797,7 +812,10 @@ def parse_date(text: str, china: bool) -> tuple[str | None, str | None]:
             return None, f"impossible date {m[0].strip()!r}"
         date = f"{year:04d}-{month:02d}-{day:02d}"
         if groups.get("hour") is None:
-            return date, None
+            before = TIME_BEFORE_DATE.search(text, 0, m.start())
+            if before is None:
+                return date, None
+            groups = {**groups, **before.groupdict()}
         hour, minute = int(groups["hour"]), int(groups["minute"])
         second = groups.get("second")
         ampm = (groups.get("ampm") or "").lower().replace(".", "")
@@ -857,7 +875,7 @@ class MetaFields:
     A plain class with slots: each footer line tried as metadata makes one, and a dataclass adds start-up.
     """
 
-    __slots__ = ("title", "date", "source", "author", "views", "warnings", "date_is_update")
+    __slots__ = ("title", "date", "source", "author", "views", "warnings", "date_is_update", "source_is_outlet")
 
     def __init__(self) -> None:
         self.title: str | None = None
@@ -867,6 +885,7 @@ class MetaFields:
         self.views: int | None = None
         self.warnings: list = []
         self.date_is_update = False
+        self.source_is_outlet = False  # the source is a name read beside a date, which a labelled source replaces
 
     def take_date(self, value: str, label: str, china: bool) -> bool:
         date, warning = parse_date(value, china)
@@ -899,14 +918,15 @@ class MetaFields:
             if date:  # "Sam Lee on March 15, 2024"
                 self.take_date(value[date.start():], "", china)
                 value = re.sub(r"(?:\s+(?:on|at)|[,，|])\s*$", "", value[: date.start()].strip())
-            value = re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value)
+            value = AUTHOR_TAIL.sub("", re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value))
             if not looks_like_name(value):
                 return False
         value = VALUE_TAIL_CHROME.sub("", value)
         if not value or len(value) > 60:
             return False
-        if getattr(self, name) is None:
+        if getattr(self, name) is None or (name == "source" and self.source_is_outlet and label != "outlet"):
             setattr(self, name, value)
+            self.source_is_outlet = self.source_is_outlet if name != "source" else label == "outlet"
         return True
 
 
@@ -936,7 +956,7 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
         # A date and the outlet's name: "2022年02月16日 08:57 新华网", "Reuters | March 3, 2024".
         outlet = (line[: m.start()] + " " + line[m.end():]).strip(FIELD_SEPARATORS + "-–—") if m else ""
         if m and OUTLET_NAME.match(outlet) and meta.take_date(line, "", china):
-            meta.take("source", outlet, china, "source")
+            meta.take("source", outlet, china, "outlet")
             return True
         if header and len(line) <= 40 and YEARLESS_DATE.fullmatch(line.strip(FIELD_SEPARATORS)):
             return meta.take_date(line, "", china)
@@ -944,7 +964,8 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
     start = META_LABEL.search(line).start() if fields else 0
     prefix = line[:start].strip(FIELD_SEPARATORS)
     prefix_date = first_date(prefix) if prefix else None
-    if prefix and not (prefix_date and DATE_LINE_EXTRA.match(prefix[: prefix_date.start()] + " " + prefix[prefix_date.end():])):
+    if prefix and not STRAY_PREFIX.match(prefix) and not (
+            prefix_date and DATE_LINE_EXTRA.match(prefix[: prefix_date.start()] + " " + prefix[prefix_date.end():])):
         if len(fields) < 2:
             return False  # a label in the middle of a sentence
     if not header and len(fields) == 1 and fields[0][0] == "title":
@@ -1735,7 +1756,7 @@ def parse_text(text: str, name: str) -> Article:
             kept.append(line)
         elif len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)  # metadata: taken into the fields, the line kept as it was
-        elif chrome_kind(line.clean) is not None:
+        elif chrome_kind(line.clean) is not None or is_wall(line.clean):
             boilerplate.append(line.text)
             kept.append(Line(line.number, "", "", 0))  # the chrome still ends the paragraph before it
         else:
