@@ -192,6 +192,8 @@ CAPTION_LENGTH = 120
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
 DATE_LINE_EXTRA = LazyPattern(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天]|(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z]{2,4}|北京时间|北京時間)?[\s|｜·•,，/()（）-]*$", re.I)
+# A byline's label at the start of a line: "Posted by", "By"
+BYLINE_LABEL = re.compile(r"^(?:Posted by|By)\s", re.I)
 # What follows an author's name on a blog's byline: " under Career Advice, Coaching" in "Posted by Alicia under …"
 AUTHOR_TAIL = re.compile(r"\s+(?:under|filed under|in)\s.*$", re.I)
 # What a crawler may leave before a line's first label: "0" in "0 发布时间：2021.04.17"
@@ -283,8 +285,8 @@ COMMENT_TOOLS = re.compile(
     r"|\b(?:writes|wrote|says|said)\s*[:.…]*$|^(?-i:回复|回覆|举报|舉報|引用)\W*$", re.I)
 # A clock time, which with a name makes a comment's signature: "8:59 pm", "07:46".
 CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
-# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story"
-LINK_SEPARATORS = re.compile(r"[|｜»›•·]")
+# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story", "Accueil > Actualités"
+LINK_SEPARATORS = re.compile(r"[|｜»›•·>]")
 # The features line_features() gives each line, in this order, and their weights in the logistic model that
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
@@ -932,8 +934,8 @@ class MetaFields:
 
 def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bool:
     """Take the metadata a line holds; whether the line is a metadata line."""
-    if len(line) > 160 or BULLET.match(line):
-        return False
+    if (len(line) > 160 and not BYLINE_LABEL.match(line)) or BULLET.match(line):
+        return False  # but a byline may list the post's categories: "Posted by Alicia under C-Suite, Career Advice, …"
     byline = CHINESE_BYLINE.match(line) if BYLINE_START.match(line) else None
     if byline:
         meta.take("author", byline["name"], china, "記者")
@@ -948,6 +950,8 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
             if wechat[name]:
                 meta.take(name, wechat[name], china, name)
         return True
+    if not fields and chrome_kind(line) == "today":
+        return False  # "As of Tuesday, June 4, 2013": the day the page was seen, not the article's date
     if not fields:
         # An unlabelled date line in the header: "2022年2月16日 10:20", "March 3, 2024 Tuesday".
         m = first_date(line) if header and len(line) <= 40 else None
@@ -1602,7 +1606,7 @@ def is_wall(text: str) -> bool:
 
 def is_meta_line(line: Line, china: bool) -> bool:
     """Whether a line holds the page's metadata (a date, a byline, a source), as a header line."""
-    return not line.blank and len(line.clean) <= 160 and read_meta_line(line.clean, MetaFields(), china, header=True)
+    return not line.blank and read_meta_line(line.clean, MetaFields(), china, header=True)
 
 
 def words_of(text: str) -> set[str]:
@@ -1634,6 +1638,11 @@ def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], 
     return score
 
 
+def opens_text(shape: LineShape) -> bool:
+    """Whether a block can be the first of an article's text: a sentence, or a long block."""
+    return (shape.sentence_end and shape.units >= 4) or shape.units >= 25
+
+
 def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, chances: list[float],
                    china: bool) -> int | None:
     """The line of the headline of the article whose text starts at block first: the likeliest short line above it."""
@@ -1644,8 +1653,7 @@ def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first:
     below: list[int] = []
     opening: set[str] = set()
     for k in range(first, len(blocks)):
-        shape = line_shape(blocks[k][2])
-        if chances[k] >= PROSE_THRESHOLD or (shape.sentence_end and shape.units >= 10) or len(below) >= 3:
+        if opens_text(line_shape(blocks[k][2])) or len(below) >= 3:
             opening = words_of(blocks[k][2])
             break
         below.append(k)
@@ -1659,12 +1667,21 @@ def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first:
     return best
 
 
-def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line], list[Line]]:
-    """The lines the article is read from (headline, metadata, text), the chrome above and between them,
-    and the lines below the article."""
+class Located(typing.NamedTuple):
+    """Where the article is: the lines it is read from, and the page's other lines."""
+
+    lines: list[Line]  # its head (headline and metadata, when found) and its text
+    outside: list[Line]  # the chrome above the head and between the head and the text
+    below: list[Line]  # everything after the text
+    headline: int | None = None  # the headline's index in lines
+    head: int = 0  # how many of lines make the head
+
+
+def article_lines(lines: list[Line], china: bool) -> Located:
+    """Where the article is among a dump's lines."""
     blocks = page_blocks(lines)
     if not blocks:
-        return lines, [], []
+        return Located(lines, [], [])
     first, last, chances = article_span(blocks)
     # The mark that closes a news text ends the article, a line or two below what reads as prose: "…。（完）"
     closing = next((k for k in range(last, min(len(blocks), last + END_MARK_REACH)) if CLOSING_MARK.search(blocks[k][2])), None)
@@ -1680,7 +1697,7 @@ def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line
         elif chrome_kind(lines[i].clean) is None:
             break  # chrome between them ("CONTACT: …") is passed over
     if headline is None:
-        return lines[head:end], lines[:head], lines[end:]
+        return Located(lines[head:end], lines[:head], lines[end:], None, start - head)
     # Below the headline: its metadata, then the text from the first line that reads as a sentence.
     # What stands between (a dek, a stray number, a hashtag line, "View Photo") is chrome.
     text = max(start, headline + 1)
@@ -1689,12 +1706,12 @@ def article_lines(lines: list[Line], china: bool) -> tuple[list[Line], list[Line
         if is_meta_line(lines[block_first], china):
             head_end = blocks[k][1] - 1
             continue
-        shape = line_shape(blocks[k][2])
-        if block_first >= start and ((shape.sentence_end and shape.units >= 4) or shape.units >= 25):
+        if block_first >= start and opens_text(line_shape(blocks[k][2])):
             text = block_first
             break
     text = max(text, head_end + 1)
-    return (lines[head:head_end + 1] + lines[text:end], lines[:head] + lines[head_end + 1:text], lines[end:])
+    return Located(lines[head:head_end + 1] + lines[text:end], lines[:head] + lines[head_end + 1:text], lines[end:],
+                   headline - head, head_end + 1 - head)
 
 
 def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | None]:
@@ -1711,19 +1728,23 @@ def parse_text(text: str, name: str) -> Article:
     lang = detect_lang(" ".join(line.clean for line in lines[:400]))
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
-    lines, outside, below = article_lines(lines, china)
-    boilerplate: list[str] = [line.text for line in outside if not line.blank]
+    located = article_lines(lines, china)
+    lines, below = located.lines, located.below
+    boilerplate: list[str] = [line.text for line in located.outside if not line.blank]
 
     meta_block = find_meta_block(lines, meta, china)
     in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
+    for i in range(located.head):  # the head's metadata that is not next to the first block ("Posted by …" below the headline)
+        if i not in in_meta and i != located.headline and not lines[i].blank and read_meta_line(lines[i].clean, meta, china, True):
+            in_meta.add(i)
     meta_lines = [lines[i].text for i in sorted(in_meta) if not lines[i].blank]
-    title_index = find_title(lines, meta_block, meta.title)
+    title_index = find_title(lines, meta_block, meta.title) if located.headline is None or meta.title else located.headline
     warnings: list[dict] = []
     if title_index is None:
         warnings.append({"kind": "title", "message": "no title found; using the file name"})
-        head_end = meta_block[1] if meta_block else -1
+        head_end = max(in_meta, default=-1)
     else:
-        head_end = max(title_index, meta_block[1] if meta_block else -1)
+        head_end = max(title_index, max(in_meta, default=-1))
     # Everything above the headline and the metadata is header chrome; a long sentence between them is the lead.
     lead_between: list[Line] = []
     for i in range(head_end + 1):
