@@ -196,6 +196,11 @@ DATE_LINE_EXTRA = LazyPattern(r"^[\s|｜·•,，/()（）-]*(?:(?:星期|週|�
 BYLINE_LABEL = re.compile(r"^(?:Posted by|By)\s", re.I)
 # What follows an author's name on a blog's byline: " under Career Advice, Coaching" in "Posted by Alicia under …"
 AUTHOR_TAIL = re.compile(r"\s+(?:under|filed under|in)\s.*$", re.I)
+# A dateline below a headline is at most this long.
+DATELINE_LENGTH = 120
+# Whom a dateline credits: a news agency in parentheses, or the holder of the copyright.
+# "ST JOHN'S, Antigua (AFP), 2013/04/19" -> AFP; "3rd September 2013 in National News © Press Association 2013" -> Press Association
+DATELINE_CREDIT = re.compile(r"\((?P<agency>[A-Z][A-Za-z]{1,9})\)|©\s*(?P<holder>[A-Z][\w.&' ]{1,40}?)\s*(?:\d{4})?\s*$")
 # What a crawler may leave before a line's first label: "0" in "0 发布时间：2021.04.17"
 STRAY_PREFIX = re.compile(r"^[\d\W]{1,2}$")
 # A source credited in parentheses at the end of the body: （来源：新华社）
@@ -223,7 +228,7 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("comments", r"^[\[(（【]?\d+[\])）】]?\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$", None, None),
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?", None, None),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)", None, None),
-    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]", None, None),
+    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]|^#[^#\s]{1,24}#", None, None),
     # Anchored, but with the anywhere patterns: its backtracking would cost every line ~0.7 µs, and CHROME_NEEDS spares that.
     ("navigation", None, None, r"^(?:[^\s|｜。，,.!?！？:：]{1,16}(?: [^\s|｜。，,.!?！？:：]{1,16}){0,2}\s*[|｜]\s*){2,}[^|｜。，.!?！？:：]{1,24}$|^(?-i:(?:[\u4e00-\u9fff]{1,4}\s+){4,}[\u4e00-\u9fff]{1,4})$"),
     ("buttons", r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+$", None, None),
@@ -240,7 +245,7 @@ CHROME_START_KINDS = tuple(kind for kind, start, _han, _other in CHROME_KINDS if
 # from the pattern: test_chrome_start_firsts_hold_every_opening_character):
 # most lines open with none, and one set lookup spares them the match's ~25 alternatives. Keep it in step.
 CHROME_START_FIRSTS = frozenset(
-    WHITESPACE + "(+[«»【（" + either_case_class("ABCEFHKLMNPRSTY")[1:-1]
+    WHITESPACE + "(+[«»【（#" + either_case_class("ABCEFHKLMNPRSTY")[1:-1]
     + "上下主今你公关写分刷前办协協发后喜回在地字客寫工广廣延当後您我所打承技推收无更最标標点热無熱猜留當發相網网联聯讚赞辦返邮郵閱關阅首點精")
 # Every kind's Han words as one regex: one scan tells whether any kind's Han words are worth looking for.
 CHROME_HAN_WORDS = re.compile("|".join(han for _kind, _start, han, _other in CHROME_KINDS if han))
@@ -369,10 +374,12 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "pt": frozenset("os as de que em um uma para com não do da dos das por".split()),
 }
 CHINESE_DATE_LANGS = ("zh",)
-# Function words (see "Parsing: where the article is"): what prose is made of and menus, headlines and link lists lack (the STOPWORDS of every
-# Latin-script language, and for Chinese the particles, pronouns and prepositions).
-FUNCTION_WORDS = frozenset().union(*STOPWORDS.values(), "a an or not but has had were been will would can could he she they we you i his her their its our which who".split())
-FUNCTION_HAN = re.compile("[的了是在和与與也就都而及着著被把这這那之其我你他她们們个個有不为為以于於对對中上说說到]")
+# Function words, which prose is made of and menus, headlines and link lists lack (see "Parsing: where the article
+# is"): the STOPWORDS of every Latin-script language and a few more; Chinese particles, pronouns and prepositions,
+# and Japanese particles.
+FUNCTION_WORDS = frozenset().union(
+    *STOPWORDS.values(), "a an or not but has had were been will would can could he she they we you i his her their its our which who".split())
+FUNCTION_HAN = re.compile("[的了是在和与與也就都而及着著被把这這那之其我你他她们們个個有不为為以于於对對中上说說到のはがをにでともへ]")
 
 # ---------------------------------------------------------------------------
 # The data model
@@ -511,6 +518,18 @@ def count_han(text: str) -> int:
     if len(units) != 2 * len(text) or 0x4D in high:
         return len(NOT_CJK_RUN.sub("", text))
     return len(high.translate(None, NOT_HAN_HIGH_BYTES))
+
+
+# The UTF-16 high bytes of all but the wide characters that stand for about half a word each: CJK symbols, kana
+# and Han (0x30-0x9F), Hangul (0xAC-0xD7), compatibility ideographs (0xF9-0xFA) and full-width forms (0xFF).
+NOT_WIDE_HIGH_BYTES = bytes(byte for byte in range(256) if not (0x30 <= byte <= 0x9F or 0xAC <= byte <= 0xD7 or byte in (0xF9, 0xFA, 0xFF)))
+
+
+def count_wide(text: str) -> int:
+    """How many Chinese, Japanese or Korean characters (and full-width marks) a text holds, about (count_han's trick)."""
+    if text.isascii():
+        return 0
+    return len(text.encode("utf-16-be", "surrogatepass")[::2].translate(None, NOT_WIDE_HIGH_BYTES))
 
 
 def han_third_of_letters(han: int, text: str) -> bool:
@@ -984,6 +1003,22 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
     return any(usable) or bool(prefix_date)
 
 
+def is_dateline(text: str) -> bool:
+    """Whether a clean line without labels is a dateline, read as such right below a headline:
+    "|ST JOHN'S, Antigua (AFP), 2013/04/19 08:16:13 ,", "3:01pm Tuesday 3rd September 2013 in National News"."""
+    return len(text) <= DATELINE_LENGTH and not text.endswith(FULL_STOPS) and first_date(text) is not None
+
+
+def read_dateline(text: str, meta: MetaFields, china: bool) -> bool:
+    """Take the date of a dateline, and the agency or copyright holder it credits as the source."""
+    if not is_dateline(text) or not meta.take_date(text, "", china):
+        return False
+    credit = DATELINE_CREDIT.search(text)
+    if credit:
+        meta.take("source", (credit["agency"] or credit["holder"]).strip(), china, "outlet")
+    return True
+
+
 # ---------------------------------------------------------------------------
 # Parsing: lines, chrome, title, body
 # ---------------------------------------------------------------------------
@@ -1455,9 +1490,9 @@ class LineShape:
                  "chrome", "separators", "date", "title_like", "signature", "comment_section", "wall")
 
     def __init__(self, text: str):
-        han = count_han(text)
+        han = count_wide(text)
         words = text.split()
-        units = han / 2 if han * 2 >= len(text) else len(words) + han / 2  # about a word per two Han characters
+        units = han / 2 if han * 2 >= len(text) else len(words) + han / 2  # about a word per two CJK characters
         function = len(FUNCTION_HAN.findall(text)) if han else sum(map(FUNCTION_WORDS.__contains__, text.lower().split()))
         short = units <= SHORT_LINE
         self.units = units
@@ -1625,7 +1660,7 @@ def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], 
     after = [j for j in range(i + 1, min(len(lines), i + 8)) if not lines[j].blank][:2]
     before = [j for j in range(i - 1, max(-1, i - 5), -1) if not lines[j].blank][:1]
     if after and is_meta_line(lines[after[0]], china):
-        score += 2.0  # a byline or date right below
+        score += 3.0  # a byline or date right below
     elif any(is_meta_line(lines[j], china) for j in after + before):
         score += 1.0
     if repeated:
@@ -1701,9 +1736,9 @@ def article_lines(lines: list[Line], china: bool) -> Located:
     # Below the headline: its metadata, then the text from the first line that reads as a sentence.
     # What stands between (a dek, a stray number, a hashtag line, "View Photo") is chrome.
     text = max(start, headline + 1)
-    for k in [k for k in range(len(blocks)) if blocks[k][0] > headline][:HEAD_REACH]:
+    for n, k in enumerate([k for k in range(len(blocks)) if blocks[k][0] > headline][:HEAD_REACH]):
         block_first = blocks[k][0]
-        if is_meta_line(lines[block_first], china):
+        if is_meta_line(lines[block_first], china) or (n == 0 and is_dateline(blocks[k][2])):
             head_end = blocks[k][1] - 1
             continue
         if block_first >= start and opens_text(line_shape(blocks[k][2])):
@@ -1735,7 +1770,8 @@ def parse_text(text: str, name: str) -> Article:
     meta_block = find_meta_block(lines, meta, china)
     in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
     for i in range(located.head):  # the head's metadata that is not next to the first block ("Posted by …" below the headline)
-        if i not in in_meta and i != located.headline and not lines[i].blank and read_meta_line(lines[i].clean, meta, china, True):
+        if i not in in_meta and i != located.headline and not lines[i].blank and (
+                read_meta_line(lines[i].clean, meta, china, True) or read_dateline(lines[i].clean, meta, china)):
             in_meta.add(i)
     meta_lines = [lines[i].text for i in sorted(in_meta) if not lines[i].blank]
     title_index = find_title(lines, meta_block, meta.title) if located.headline is None or meta.title else located.headline
