@@ -303,6 +303,8 @@ EXTRACTION_WEIGHTS: dict[str, float] = {
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
+# A copyright notice, which ends an article too: "Copyright 2012 Scripps Media, Inc. All rights reserved.", "© NHL 2012"
+COPYRIGHT_NOTICE = re.compile(r"^\W{0,2}(?:©|Copyright\b|\(c\)|版权所有|版權所有)", re.I)
 # A block counts for the span by its words, up to this many: one long footer does not outweigh a run of menus.
 LONG_BLOCK = 60
 # What prose below a comments heading counts for: comments read like prose, but an article above them wins.
@@ -1510,7 +1512,7 @@ class LineShape:
         self.title_like = units <= 20 and not self.sentence_end and not self.colon_end
         self.signature = short and (self.date or CLOCK_TIME.search(text) is not None or COMMENT_TOOLS.search(text) is not None)
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
-        self.wall = self.comment_section or kind in WALL_KINDS
+        self.wall = self.comment_section or kind in WALL_KINDS or (kind == "copyright" and COPYRIGHT_NOTICE.match(text) is not None)
 
 
 # line_shape(text): a clean line's LineShape, remembered (menus and footers recur from page to page).
