@@ -170,6 +170,20 @@ FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
 VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享[到至]?|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
 # An outlet's name beside an unlabelled date: 新华网, Reuters, The Daily Star (no digits, no sentence).
 OUTLET_NAME = LazyPattern(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
+# A person's name in Latin letters: two or three capitalised words ("Jay Cochran", "Mary-Ann O'Neil Smith").
+PERSON_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}$")
+# Words in the names of outlets, which a person's name does not hold: "The Daily Star", "Straits Wire".
+OUTLET_WORDS = frozenset(
+    "the news times post daily press journal herald tribune gazette standard star sun mail telegraph guardian observer wire "
+    "media network radio tv magazine online today weekly review report chronicle examiner globe register sentinel courier "
+    "dispatch bulletin inquirer express record monitor agency service".split())
+# The credit a Chinese news text opens with: outlet, place and day, "讯"/"电"/"报道", and the reporter in parentheses.
+# "北欧绿色邮报网报道（记者陈雪霏）", "新华社北京11月29日电（记者 张三）", "本报讯（记者 李四）"
+LEAD_CREDIT = re.compile(
+    r"^(?P<source>[\u4e00-\u9fffA-Za-z]{2,12}?[社网網报報台刊站]?)(?:[\u4e00-\u9fff]{2,6}\d{1,2}月\d{1,2}日)?(?:电|電|讯|訊|报道|報導)\s*"
+    r"[（(](?:记者|記者)\s*(?P<author>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)\s*[）)]")
+# What a paper calls itself in such a credit: no outlet's name.
+OWN_OUTLET = frozenset({"本报", "本報", "本网", "本網", "本台", "本刊"})
 # A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
 WECHAT_BYLINE = re.compile(
     r"^(?:原创|原創)?\s*(?:(?P<author>[^\s\d:：|]{1,16})\s+)?(?P<source>[^\s\d:：|]{1,24})\s+(?P<date>\d{4}[-/.年]\S*(?:\s+\d{1,2}:\d{2})?)"
@@ -981,7 +995,10 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
         # A date and the outlet's name: "2022年02月16日 08:57 新华网", "Reuters | March 3, 2024".
         outlet = (line[: m.start()] + " " + line[m.end():]).strip(FIELD_SEPARATORS + "-–—") if m else ""
         if m and OUTLET_NAME.match(outlet) and meta.take_date(line, "", china):
-            meta.take("source", outlet, china, "outlet")
+            if PERSON_NAME.match(outlet) and not OUTLET_WORDS.intersection(outlet.lower().split()):
+                meta.take("author", outlet, china, "By")  # "Jay Cochran - November 11, 2011": a writer, not an outlet
+            else:
+                meta.take("source", outlet, china, "outlet")
             return True
         if header and len(line) <= 40 and YEARLESS_DATE.fullmatch(line.strip(FIELD_SEPARATORS)):
             return meta.take_date(line, "", china)
@@ -1019,6 +1036,16 @@ def read_dateline(text: str, meta: MetaFields, china: bool) -> bool:
     if credit:
         meta.take("source", (credit["agency"] or credit["holder"]).strip(), china, "outlet")
     return True
+
+
+def read_lead_credit(text: str, meta: MetaFields, china: bool) -> None:
+    """Take the outlet and reporter a Chinese news text credits as it opens: "北欧绿色邮报网报道（记者陈雪霏）－－…",
+    "新华社北京11月29日电（记者 张三）…" (the text keeps them)."""
+    credit = LEAD_CREDIT.match(text) if (meta.source is None or meta.author is None) else None
+    if credit:
+        if credit["source"] not in OWN_OUTLET:
+            meta.take("source", credit["source"], china, "outlet")
+        meta.take("author", credit["author"], china, "記者")
 
 
 # ---------------------------------------------------------------------------
@@ -1845,6 +1872,8 @@ def parse_text(text: str, name: str) -> Article:
             last_text = last_text[: source.start()].rstrip()
         paragraphs[-1] = (last_text, single)
         paragraphs = [(t, s) for t, s in paragraphs if t]
+    if paragraphs:
+        read_lead_credit(clean(paragraphs[0][0]), meta, china)
 
     if meta.title and (title_index is None or title_index in in_meta or not clean(title).strip()):
         if title_index is not None:
