@@ -197,11 +197,12 @@ CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|�
 # ... or by how it ends: "酒店外观效果图", "图片来自文学院。", "（记者 张三 摄）", "(AP Photo/Jane Doe)", "(Photo: AFP)"
 CAPTION_END = re.compile(
     r"(?:效果图|效果圖|示意图|示意圖|资料图|資料圖|图片来[自源]\S{0,12}|圖片來[自源]\S{0,12}|[（(][^（）()]{1,40}(?:摄|攝|供图|供圖)[）)]"
-    r"|\((?:[^()]{0,30}[ /])?Photo\b[^()]{0,40}\))\s*[。.]?$")
+    r"|\((?:[^()]{0,20}[ /])?Photo\b[^()]{0,30}\))\s*[。.]?$")
 # What ends a full sentence (a title may end in a question or exclamation mark, rarely in these).
 FULL_STOPS = ("。", ".", "．", "…", "”", "」")
-# A caption is at most this long.
+# A caption is at most this long, and CAPTION_END is looked for in its last CAPTION_TAIL characters.
 CAPTION_LENGTH = 120
+CAPTION_TAIL = 60
 # A list item of a sidebar or related-links list: "· 2023-04-20 老旧供水管网改造完成过半", "• Story".
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")
 # What may stand beside an unlabelled date on a date line: a weekday, a time zone word.
@@ -298,22 +299,15 @@ COMMENT_SECTION = re.compile(
     r"\b(?:leave|post|add|write) (?:a|your) (?:comment|reply)\b|^\W{0,2}\d+\W{0,2}\s*(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
     r"|add (?:a|your) comment|comments are closed|reader comments|join the discussion|responses|discussion"
     r"|you can follow this conversation)\b|^(?-i:发表评论|發表評論|网友评论|網友評論|我要评论|我要評論|评论|評論|留言)", re.I)
-# The tools and signatures under every comment of a thread: "Reply", "Report abuse", "by sam (512) writes:", "Jo said..."
-COMMENT_TOOLS = re.compile(
-    r"^(?:reply|reply to this(?: comment)?|report(?: abuse)?|flag as inappropriate|permalink|quote|recommend|cancel reply)\W*$"
-    r"|\b(?:writes|wrote|says|said)\s*[:.…]*$|^(?-i:回复|回覆|举报|舉報|引用)\W*$", re.I)
-# A clock time, which with a name makes a comment's signature: "8:59 pm", "07:46".
-CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 # Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story", "Accueil > Actualités"
 LINK_SEPARATORS = re.compile(r"[|｜»›•·>]")
 # The features line_features() gives each line, in this order, and their weights in the logistic model that
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -3.33, "length": 0.21, "sentence_end": 0.64, "colon_end": 0.47, "commas": 1.98, "function_words": 2.33,
-    "digits": 3.60, "capitals": -0.70, "chrome": -2.17, "repeated": 0.64, "separators": -1.16, "date": -2.58,
-    "context_length": 0.29, "context_sentence_end": -1.23, "context_function_words": 3.92, "position": -0.72, "title_run": 0.01, "signature": -0.06,
-    "below_comments": -5.13, "chrome_near": -1.04, "prose_before": 2.53, "prose_after": 2.69,
+    "bias": -3.72, "length": 0.25, "sentence_end": 0.62, "colon_end": 0.53, "commas": 2.11, "function_words": 2.52,
+    "digits": 4.16, "chrome": -2.20, "separators": -1.17, "date": -2.84, "context_length": 0.31, "context_sentence_end": -1.42,
+    "context_function_words": 4.14, "position": -0.67, "below_comments": -5.06, "chrome_near": -1.06, "prose_before": 2.57, "prose_after": 2.69,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
@@ -1443,7 +1437,8 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
 
 def is_caption(text: str) -> bool:
     """Whether a clean one-line paragraph is a picture's caption: "▲…", "图为…", "Photo: …", "…（记者 张三 摄）"."""
-    return len(text) <= CAPTION_LENGTH and (CAPTION_START.match(text) is not None or CAPTION_END.search(text) is not None)
+    return len(text) <= CAPTION_LENGTH and (
+        CAPTION_START.match(text) is not None or CAPTION_END.search(text, max(0, len(text) - CAPTION_TAIL)) is not None)
 
 
 def is_prose(text: str) -> bool:
@@ -1513,49 +1508,33 @@ SHORT_LINE = 15
 
 
 class LineShape:
-    """The features of one clean line (or block) on its own, for line_features()."""
+    """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
 
-    __slots__ = ("units", "length", "sentence_end", "colon_end", "commas", "function_words", "digits", "capitals",
-                 "chrome", "separators", "date", "title_like", "signature", "comment_section", "wall")
+    __slots__ = ("units", "sentence_end", "colon_end", "function_words", "chrome", "comment_section", "wall", "features")
 
     def __init__(self, text: str):
-        han = count_wide(text)
-        words = text.split()
-        units = han / 2 if han * 2 >= len(text) else len(words) + han / 2  # about a word per two CJK characters
-        function = len(FUNCTION_HAN.findall(text)) if han else sum(map(FUNCTION_WORDS.__contains__, text.lower().split()))
+        wide = count_wide(text)
+        words = text.lower().split() if wide * 2 < len(text) else []
+        units = len(words) + wide / 2  # about a word per two CJK characters
+        function = len(FUNCTION_HAN.findall(text)) if wide else sum(map(FUNCTION_WORDS.__contains__, words))
         short = units <= SHORT_LINE
+        kind = chrome_kind(text)
         self.units = units
-        self.length = math.log2(1 + units)
         self.sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
         self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
-        self.commas = min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units))
         self.function_words = min(1.0, function / (1 + units))
-        self.digits = len(ASCII_DIGIT.findall(text)) / (1 + len(text))
-        self.capitals = sum(map(str.istitle, words)) / len(words) if short and words and not han else 0.0
-        kind = chrome_kind(text)
         self.chrome = 0.0 if kind is None else 1.0
-        self.separators = min(1.0, len(LINK_SEPARATORS.findall(text)) / 2)
-        self.date = 1.0 if short and first_date(text) is not None else 0.0
-        self.title_like = units <= 20 and not self.sentence_end and not self.colon_end
-        self.signature = short and (self.date or CLOCK_TIME.search(text) is not None or COMMENT_TOOLS.search(text) is not None)
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
         self.wall = self.comment_section or kind in WALL_KINDS or (kind == "copyright" and COPYRIGHT_NOTICE.match(text) is not None)
+        # The first features of LINE_FEATURES, in order: those of the line alone.
+        self.features = (
+            1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
+            self.function_words, len(ASCII_DIGIT.findall(text)) / (1 + len(text)), self.chrome,
+            min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and first_date(text) is not None else 0.0)
 
 
 # line_shape(text): a clean line's LineShape, remembered (menus and footers recur from page to page).
 line_shape: Callable[[str], LineShape] = Memo(LineShape, keep=lambda text: len(text) <= CACHED_LINE).__getitem__
-
-
-def runs_of(flags: list[bool]) -> list[int]:
-    """For each item, the length of the run of true items it belongs to (0 for a false one)."""
-    runs = [0] * len(flags)
-    start = 0
-    for i in range(1, len(flags) + 1):
-        if i == len(flags) or flags[i] != flags[start]:
-            if flags[start]:
-                runs[start:i] = [i - start] * (i - start)
-            start = i
-    return runs
 
 
 def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
@@ -1574,33 +1553,37 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def line_features(blocks: list[tuple[int, int, str]]) -> list[list[float]]:
-    """The LINE_FEATURES of each block, in order."""
+def around(values: list[float], before: int, after: int) -> list[float]:
+    """For each item, the mean of the (up to) before items before it and after items after it."""
+    sums = [0.0, *itertools.accumulate(values)]
+    n = len(values)
+    means = []
+    for k in range(n):
+        low, high = max(0, k - before), min(n, k + after + 1)
+        means.append((sums[high] - sums[low] - values[k]) / (high - low - 1) if high - low > 1 else 0.0)
+    return means
+
+
+def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]:
+    """The LINE_FEATURES of each block, in order: its own, then those of its place among the others."""
     shapes = [line_shape(text) for _first, _end, text in blocks]
-    count = len(shapes)
-    seen: dict[str, int] = {}
-    for _first, _end, text in blocks:
-        seen[text] = seen.get(text, 0) + 1
-    title_runs = runs_of([shape.title_like for shape in shapes])
+    n = len(shapes)
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
+    comments_at = min(n, next((k for k in range(first_prose, n) if shapes[k].comment_section), n))
+    lengths = [shape.features[1] for shape in shapes]
+    ends = [shape.sentence_end for shape in shapes]
+    function_words = [shape.function_words for shape in shapes]
     prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
-    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), count)
-    comments_at = next((k for k in range(first_prose, count) if shapes[k].comment_section), count)
-    rows = []
-    for k, shape in enumerate(shapes):
-        near = shapes[max(0, k - 2): k] + shapes[k + 1: k + 3]
-        share = 1 / len(near) if near else 0.0
-        rows.append([
-            1.0, shape.length, shape.sentence_end, shape.colon_end, shape.commas, shape.function_words, shape.digits,
-            shape.capitals, shape.chrome, 1.0 if seen[blocks[k][2]] > 1 else 0.0, shape.separators, shape.date,
-            sum(s.length for s in near) * share, sum(s.sentence_end for s in near) * share,
-            sum(s.function_words for s in near) * share, k / max(1, count - 1), math.log2(1 + title_runs[k]),
-            1.0 if shape.signature else 0.0, 1.0 if k >= comments_at else 0.0, max((s.chrome for s in near), default=0.0),
-            sum(prose[max(0, k - 3): k]) / 3, sum(prose[k + 1: k + 4]) / 3,
-        ])
-    return rows
+    prose_sums = [0.0, *itertools.accumulate(prose)]
+    place = zip(
+        around(lengths, 2, 2), around(ends, 2, 2), around(function_words, 2, 2), [k / max(1, n - 1) for k in range(n)],
+        [0.0] * comments_at + [1.0] * (n - comments_at), [1.0 if near else 0.0 for near in around([s.chrome for s in shapes], 2, 2)],
+        [(prose_sums[k] - prose_sums[max(0, k - 3)]) / 3 for k in range(n)],
+        [(prose_sums[min(n, k + 4)] - prose_sums[k + 1]) / 3 for k in range(n)])
+    return [shape.features + context for shape, context in zip(shapes, place)]
 
 
-def prose_chance(row: list[float], weights: tuple[float, ...]) -> float:
+def prose_chance(row: tuple[float, ...], weights: tuple[float, ...]) -> float:
     """The model's chance that a block with these features is article prose."""
     z = sum(map(operator.mul, row, weights))
     return 1 / (1 + math.exp(-z)) if z > -30 else 0.0
@@ -1697,7 +1680,8 @@ def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], 
     words = words_of(line.clean) - FUNCTION_WORDS
     if words and opening:
         score += 2.0 * len(words & opening) / len(words)
-    if shape.separators and not SITE_SUFFIX.match(line.clean) or shape.separators >= 1.0:
+    separators = len(LINK_SEPARATORS.findall(line.clean))
+    if separators >= 2 or (separators and not SITE_SUFFIX.match(line.clean)):
         score -= 1.0  # a menu, not "Headline | Site"
     return score
 
@@ -1770,7 +1754,7 @@ def article_lines(lines: list[Line], china: bool) -> Located:
         if is_meta_line(lines[block_first], china) or (n == 0 and is_dateline(blocks[k][2])):
             head_end = blocks[k][1] - 1
             continue
-        if block_first >= start and opens_text(line_shape(blocks[k][2])):
+        if opens_text(line_shape(blocks[k][2])):  # even above where the span starts: the lede may read weakly
             text = block_first
             break
     text = max(text, head_end + 1)
