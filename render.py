@@ -200,6 +200,10 @@ CAPTION_END = re.compile(
     r"|\((?:[^()]{0,20}[ /])?Photo\b[^()]{0,30}\))\s*[。.]?$")
 # What ends a full sentence (a title may end in a question or exclamation mark, rarely in these).
 FULL_STOPS = ("。", ".", "．", "…", "”", "」")
+# What every caption holds one of (a character or a word that CAPTION_START or CAPTION_END needs): most lines hold none.
+# A regex of one character class, which the engine scans for at C speed, and words looked for as substrings.
+CAPTION_HINT = re.compile("[▲△▼↑图圖摄攝效示资資]")
+CAPTION_WORDS = ("hoto", "ictur", "mage")
 # A caption is at most this long, and CAPTION_END is looked for in its last CAPTION_TAIL characters.
 CAPTION_LENGTH = 120
 CAPTION_TAIL = 60
@@ -1446,19 +1450,24 @@ def is_prose(text: str) -> bool:
     return len(text) >= 40 and ends_sentence(text)
 
 
-def paragraph_kind(paragraphs: list[tuple[str, bool]], cleans: list[str], index: int) -> str:
-    """'heading', 'caption' or 'paragraph': what the paragraph at index is among its neighbours."""
-    text, single = paragraphs[index]
-    if not single:
-        return "paragraph"
-    if is_caption(cleans[index]):
-        return "caption"
-    if index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
-        return "paragraph"  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
-    if is_heading(cleans[index]):
-        return "heading"
-    between_prose = index > 0 and is_prose(cleans[index - 1]) and is_prose(cleans[index + 1])
-    return "heading" if between_prose and is_loose_heading(cleans[index]) else "paragraph"
+def paragraph_kinds(paragraphs: list[tuple[str, bool]]) -> list[str]:
+    """For each paragraph, 'heading', 'caption' or 'paragraph': what it is among its neighbours."""
+    kinds = ["paragraph"] * len(paragraphs)
+    for index, (text, single) in enumerate(paragraphs):
+        if not single:
+            continue
+        if (CAPTION_HINT.search(text) or any(map(text.__contains__, CAPTION_WORDS))) and is_caption(clean(text)):
+            kinds[index] = "caption"
+        elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
+            continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
+        elif is_heading(clean(text)) or (
+                index and is_loose_heading(clean(text)) and is_prose(clean(paragraphs[index - 1][0]))
+                and is_prose(clean(paragraphs[index + 1][0]))):
+            kinds[index] = "heading"
+    # A run of short lines is a list, not headings over empty sections: "Class I Fleet Vehicles - Yes"
+    neighbours = ["", *kinds, ""]
+    return ["paragraph" if kind == "heading" and "heading" in (neighbours[index], neighbours[index + 2])
+            and not NUMBERED_HEADING.match(clean(paragraphs[index][0])) else kind for index, kind in enumerate(kinds)]
 
 
 def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
@@ -1467,18 +1476,13 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
     heading: str | None = None
     current: list[str] = []
     captions: list[int] = []
-    cleans = [clean(text) for text, _single in paragraphs]
-    kinds = [paragraph_kind(paragraphs, cleans, index) for index in range(len(paragraphs))]
-    for index, (text, _single) in enumerate(paragraphs):
-        caption = kinds[index] == "caption"
-        # A run of short lines is a list, not headings over empty sections: "Class I Fleet Vehicles - Yes"
-        listed = any(0 <= other < len(kinds) and kinds[other] == "heading" for other in (index - 1, index + 1))
-        if kinds[index] == "heading" and not (listed and not NUMBERED_HEADING.match(cleans[index])):
+    for (text, _single), kind in zip(paragraphs, paragraph_kinds(paragraphs)):
+        if kind == "heading":
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current), tuple(captions)))
             heading, current, captions = text, [], []
         else:
-            if caption:
+            if kind == "caption":
                 captions.append(len(current))
             current.append(text)
     if current or heading is not None:
