@@ -309,9 +309,9 @@ LINK_SEPARATORS = re.compile(r"[|｜»›•·>]")
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -3.72, "length": 0.25, "sentence_end": 0.62, "colon_end": 0.53, "commas": 2.11, "function_words": 2.52,
-    "digits": 4.16, "chrome": -2.20, "separators": -1.17, "date": -2.84, "context_length": 0.31, "context_sentence_end": -1.42,
-    "context_function_words": 4.14, "position": -0.67, "below_comments": -5.06, "chrome_near": -1.06, "prose_before": 2.57, "prose_after": 2.69,
+    "bias": -3.43, "length": 0.24, "sentence_end": 0.56, "colon_end": 0.49, "commas": 2.25, "function_words": 1.98,
+    "chrome": -2.12, "separators": -1.33, "date": -2.12, "context_length": 0.32, "context_sentence_end": -1.45, "context_function_words": 3.69,
+    "position": -0.59, "below_comments": -4.97, "chrome_near": -1.05, "prose_before": 2.56, "prose_after": 2.72,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
@@ -1506,7 +1506,6 @@ MODEL_STOPS = frozenset("。！？!?…．.")
 MODEL_CLOSERS = "”’\"'」』）)"
 # What prose carries inside: "," "，" "、" ";" "；"
 CLAUSE_MARKS = re.compile(r"[,，、;；]")
-ASCII_DIGIT = re.compile(r"[0-9]")
 # Lines up to this many words are asked the questions only short lines raise (a date, a signature, capitals).
 SHORT_LINE = 15
 
@@ -1533,7 +1532,7 @@ class LineShape:
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
             1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
-            self.function_words, len(ASCII_DIGIT.findall(text)) / (1 + len(text)), self.chrome,
+            self.function_words, self.chrome,
             min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and first_date(text) is not None else 0.0)
 
 
@@ -1558,47 +1557,57 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
 
 
 def around(values: list[float], before: int, after: int) -> list[float]:
-    """For each item, the mean of the (up to) before items before it and after items after it."""
-    sums = [0.0, *itertools.accumulate(values)]
+    """For each item, the mean of the (up to) before items before it and after items after it, by running sums."""
     n = len(values)
-    means = []
-    for k in range(n):
-        low, high = max(0, k - before), min(n, k + after + 1)
-        means.append((sums[high] - sums[low] - values[k]) / (high - low - 1) if high - low > 1 else 0.0)
-    return means
+    width = before + after + 1
+    sums = [0.0, *itertools.accumulate([0.0] * before + values + [0.0] * after)]
+    counts = [width - 1] * n  # fewer at either end
+    for k in range(min(before, n)):
+        counts[k] -= before - k
+    for k in range(max(0, n - after), n):
+        counts[k] -= after - (n - 1 - k)
+    return [(high - low - value) / count if count > 0 else 0.0
+            for high, low, value, count in zip(sums[width:], sums, values, counts)]
+
+
+def place_features(shapes: list[LineShape]) -> list[list[float]]:
+    """The LINE_FEATURES after the line's own, by columns: the block among its neighbours and in the page."""
+    n = len(shapes)
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
+    comments_at = min(n, next((k for k in range(first_prose, n) if shapes[k].comment_section), n))
+    prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
+    prose_sums = [0.0, *itertools.accumulate(prose + [0.0] * 3)]
+    return [
+        around([shape.features[1] for shape in shapes], 2, 2), around([shape.sentence_end for shape in shapes], 2, 2),
+        around([shape.function_words for shape in shapes], 2, 2), [k / max(1, n - 1) for k in range(n)],
+        [0.0] * comments_at + [1.0] * (n - comments_at),
+        [1.0 if near else 0.0 for near in around([shape.chrome for shape in shapes], 2, 2)],
+        [(high - low) / 3 for high, low in zip(prose_sums[:n], [0.0, 0.0, 0.0] + prose_sums)],
+        [(high - low) / 3 for high, low in zip(prose_sums[4:], prose_sums[1:])],
+    ]
 
 
 def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]:
     """The LINE_FEATURES of each block, in order: its own, then those of its place among the others."""
     shapes = [line_shape(text) for _first, _end, text in blocks]
-    n = len(shapes)
-    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
-    comments_at = min(n, next((k for k in range(first_prose, n) if shapes[k].comment_section), n))
-    lengths = [shape.features[1] for shape in shapes]
-    ends = [shape.sentence_end for shape in shapes]
-    function_words = [shape.function_words for shape in shapes]
-    prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
-    prose_sums = [0.0, *itertools.accumulate(prose)]
-    place = zip(
-        around(lengths, 2, 2), around(ends, 2, 2), around(function_words, 2, 2), [k / max(1, n - 1) for k in range(n)],
-        [0.0] * comments_at + [1.0] * (n - comments_at), [1.0 if near else 0.0 for near in around([s.chrome for s in shapes], 2, 2)],
-        [(prose_sums[k] - prose_sums[max(0, k - 3)]) / 3 for k in range(n)],
-        [(prose_sums[min(n, k + 4)] - prose_sums[k + 1]) / 3 for k in range(n)])
-    return [shape.features + context for shape, context in zip(shapes, place)]
+    return [shape.features + place for shape, place in zip(shapes, zip(*place_features(shapes)))]
 
 
-def prose_chance(row: tuple[float, ...], weights: tuple[float, ...]) -> float:
-    """The model's chance that a block with these features is article prose."""
-    z = sum(map(operator.mul, row, weights))
-    return 1 / (1 + math.exp(-z)) if z > -30 else 0.0
+def prose_chances(shapes: list[LineShape]) -> list[float]:
+    """The model's chance that each block is article prose: the logistic of the weighted features."""
+    own = len(shapes[0].features) if shapes else 0
+    weights = [EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES]
+    scores = [sum(map(operator.mul, shape.features, weights)) for shape in shapes]
+    for weight, column in zip(weights[own:], place_features(shapes)):
+        scores = [score + weight * value for score, value in zip(scores, column)]
+    return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in scores]
 
 
 def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[float]]:
     """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose),
     and each block's chance of being prose."""
-    weights = tuple(EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES)
-    chances = [prose_chance(row, weights) for row in line_features(blocks)]
     shapes = [line_shape(text) for _first, _end, text in blocks]
+    chances = prose_chances(shapes)
     first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), len(blocks))
     best, best_first, best_last = 0.0, 0, len(blocks)
     total, first = 0.0, 0
