@@ -309,9 +309,9 @@ LINK_SEPARATORS = re.compile(r"[|｜»›•·>]")
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -3.43, "length": 0.24, "sentence_end": 0.56, "colon_end": 0.49, "commas": 2.25, "function_words": 1.98,
-    "chrome": -2.12, "separators": -1.33, "date": -2.12, "context_length": 0.32, "context_sentence_end": -1.45, "context_function_words": 3.69,
-    "position": -0.59, "below_comments": -4.97, "chrome_near": -1.05, "prose_before": 2.56, "prose_after": 2.72,
+    "bias": -2.69, "length": 0.33, "sentence_end": 0.28, "colon_end": 0.49, "commas": 2.22, "function_words": 2.58,
+    "chrome": -1.98, "separators": -1.24, "date": -1.23, "position": -0.50, "below_comments": -5.03, "chrome_near": -1.08,
+    "prose_before": 2.66, "prose_after": 2.80,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
@@ -1441,7 +1441,7 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
 
 def is_caption(text: str) -> bool:
     """Whether a clean one-line paragraph is a picture's caption: "▲…", "图为…", "Photo: …", "…（记者 张三 摄）"."""
-    return len(text) <= CAPTION_LENGTH and (
+    return len(text) <= CAPTION_LENGTH and (CAPTION_HINT.search(text) is not None or any(map(text.__contains__, CAPTION_WORDS))) and (
         CAPTION_START.match(text) is not None or CAPTION_END.search(text, max(0, len(text) - CAPTION_TAIL)) is not None)
 
 
@@ -1450,13 +1450,14 @@ def is_prose(text: str) -> bool:
     return len(text) >= 40 and ends_sentence(text)
 
 
-def paragraph_kinds(paragraphs: list[tuple[str, bool]]) -> list[str]:
-    """For each paragraph, 'heading', 'caption' or 'paragraph': what it is among its neighbours."""
+def paragraph_kinds(paragraphs: list[tuple[str, bool]], cleans: dict[str, str]) -> list[str]:
+    """For each paragraph, 'heading', 'caption' or 'paragraph': what it is among its neighbours.
+    cleans holds the clean text of the paragraphs that are one line (the rest are cleaned here)."""
     kinds = ["paragraph"] * len(paragraphs)
     for index, (text, single) in enumerate(paragraphs):
         if not single:
             continue
-        if (CAPTION_HINT.search(text) or any(map(text.__contains__, CAPTION_WORDS))) and is_caption(clean(text)):
+        if is_caption(cleans.get(text) or clean(text)):
             kinds[index] = "caption"
         elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
             continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
@@ -1470,13 +1471,14 @@ def paragraph_kinds(paragraphs: list[tuple[str, bool]]) -> list[str]:
             and not NUMBERED_HEADING.match(clean(paragraphs[index][0])) else kind for index, kind in enumerate(kinds)]
 
 
-def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
-    """Group paragraphs under the subheadings found among them; captions stay paragraphs, marked as such."""
+def sections_of(paragraphs: list[tuple[str, bool]], cleans: dict[str, str] | None = None) -> list[Section]:
+    """Group paragraphs under the subheadings found among them; captions stay paragraphs, marked as such.
+    cleans: the clean text of one-line paragraphs, where the caller has it."""
     sections: list[Section] = []
     heading: str | None = None
     current: list[str] = []
     captions: list[int] = []
-    for (text, _single), kind in zip(paragraphs, paragraph_kinds(paragraphs)):
+    for (text, _single), kind in zip(paragraphs, paragraph_kinds(paragraphs, cleans or {})):
         if kind == "heading":
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current), tuple(captions)))
@@ -1506,14 +1508,17 @@ MODEL_STOPS = frozenset("。！？!?…．.")
 MODEL_CLOSERS = "”’\"'」』）)"
 # What prose carries inside: "," "，" "、" ";" "；"
 CLAUSE_MARKS = re.compile(r"[,，、;；]")
-# Lines up to this many words are asked the questions only short lines raise (a date, a signature, capitals).
+# Lines up to this many words are asked the questions only short lines raise (a date, a comments heading).
 SHORT_LINE = 15
+# Lines up to this long are asked which kind of chrome they are, for the model.
+CHROME_FEATURE_LENGTH = 200
 
 
 class LineShape:
     """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
 
-    __slots__ = ("units", "sentence_end", "colon_end", "function_words", "chrome", "comment_section", "wall", "features")
+    __slots__ = ("units", "sentence_end", "colon_end", "function_words", "chrome", "comment_section", "wall",
+                 "features", "weights", "score")
 
     def __init__(self, text: str):
         wide = count_wide(text)
@@ -1521,19 +1526,28 @@ class LineShape:
         units = len(words) + wide / 2  # about a word per two CJK characters
         function = len(FUNCTION_HAN.findall(text)) if wide else sum(map(FUNCTION_WORDS.__contains__, words))
         short = units <= SHORT_LINE
-        kind = chrome_kind(text)
+        # Chrome is told by its start or by words anywhere (a scan of the whole line): a long line is rarely chrome.
+        kind = chrome_kind(text) if len(text) <= CHROME_FEATURE_LENGTH else None
         self.units = units
         self.sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
         self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
         self.function_words = min(1.0, function / (1 + units))
         self.chrome = 0.0 if kind is None else 1.0
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
-        self.wall = self.comment_section or kind in WALL_KINDS or (kind == "copyright" and COPYRIGHT_NOTICE.match(text) is not None)
+        self.wall = self.comment_section or kind in WALL_KINDS or (
+            kind in ("copyright", None) and COPYRIGHT_NOTICE.match(text) is not None)
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
             1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
             self.function_words, self.chrome,
-            min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and first_date(text) is not None else 0.0)
+            min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
+        self.weights, self.score = (), 0.0
+
+    def own_score(self, weights: tuple[float, ...]) -> float:
+        """The model's score of the line's own features, worked out once for a table of weights."""
+        if self.weights != weights:
+            self.weights, self.score = weights, sum(map(operator.mul, self.features, weights))
+        return self.score
 
 
 # line_shape(text): a clean line's LineShape, remembered (menus and footers recur from page to page).
@@ -1578,9 +1592,7 @@ def place_features(shapes: list[LineShape]) -> list[list[float]]:
     prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
     prose_sums = [0.0, *itertools.accumulate(prose + [0.0] * 3)]
     return [
-        around([shape.features[1] for shape in shapes], 2, 2), around([shape.sentence_end for shape in shapes], 2, 2),
-        around([shape.function_words for shape in shapes], 2, 2), [k / max(1, n - 1) for k in range(n)],
-        [0.0] * comments_at + [1.0] * (n - comments_at),
+        [k / max(1, n - 1) for k in range(n)], [0.0] * comments_at + [1.0] * (n - comments_at),
         [1.0 if near else 0.0 for near in around([shape.chrome for shape in shapes], 2, 2)],
         [(high - low) / 3 for high, low in zip(prose_sums[:n], [0.0, 0.0, 0.0] + prose_sums)],
         [(high - low) / 3 for high, low in zip(prose_sums[4:], prose_sums[1:])],
@@ -1595,10 +1607,10 @@ def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]
 
 def prose_chances(shapes: list[LineShape]) -> list[float]:
     """The model's chance that each block is article prose: the logistic of the weighted features."""
-    own = len(shapes[0].features) if shapes else 0
-    weights = [EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES]
-    scores = [sum(map(operator.mul, shape.features, weights)) for shape in shapes]
-    for weight, column in zip(weights[own:], place_features(shapes)):
+    weights = tuple(EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES)
+    own = weights[:len(shapes[0].features)] if shapes else ()
+    scores = [shape.own_score(own) for shape in shapes]
+    for weight, column in zip(weights[len(own):], place_features(shapes)):
         scores = [score + weight * value for score, value in zip(scores, column)]
     return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in scores]
 
@@ -1666,7 +1678,11 @@ def is_wall(text: str) -> bool:
 
 def is_meta_line(line: Line, china: bool) -> bool:
     """Whether a line holds the page's metadata (a date, a byline, a source), as a header line."""
-    return not line.blank and read_meta_line(line.clean, MetaFields(), china, header=True)
+    return not line.blank and META_LINES[line.clean, china]
+
+
+# META_LINES[text, china]: whether a clean line holds metadata, remembered (the headline's neighbours are asked often).
+META_LINES = Memo(lambda key: read_meta_line(key[0], MetaFields(), key[1], header=True), keep=lambda key: len(key[0]) <= CACHED_LINE)
 
 
 def words_of(text: str) -> set[str]:
@@ -1886,7 +1902,8 @@ def parse_text(text: str, name: str) -> Article:
         warnings.append({"kind": "date", "message": "no publication date found"})
     return Article(
         name=name, title=title, date=meta.date, source=meta.source, author=meta.author, views=meta.views,
-        lang=lang, sections=tuple(sections_of(paragraphs)), boilerplate=tuple(boilerplate), warnings=tuple(warnings),
+        lang=lang, sections=tuple(sections_of(paragraphs, {line.text: line.clean for line in kept})), boilerplate=tuple(boilerplate),
+        warnings=tuple(warnings),
         meta_lines=tuple(dict.fromkeys(meta_lines)),
     )
 
