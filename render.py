@@ -1663,6 +1663,8 @@ def is_teaser(text: str, shape: LineShape) -> bool:
 HEADLINE_REACH = 12
 # How many non-blank lines below the article its metadata is looked for ("Posted 05/11/2012" after the text).
 EDGE_REACH = 8
+# The article's text tells its language when it is at least this long; a shorter one is told with the page's.
+LANGUAGE_SAMPLE = 200
 # How many blocks below the headline its metadata and the text's first sentence are looked for.
 HEAD_REACH = 5
 # How many metadata lines above the headline (or the text) belong to it: "Title: …", "Date: …", "Source: …"
@@ -1676,13 +1678,14 @@ def is_wall(text: str) -> bool:
     return line_shape(text).wall
 
 
-def is_meta_line(line: Line, china: bool) -> bool:
+def is_meta_line(line: Line) -> bool:
     """Whether a line holds the page's metadata (a date, a byline, a source), as a header line."""
-    return not line.blank and META_LINES[line.clean, china]
+    return not line.blank and META_LINES[line.clean]
 
 
-# META_LINES[text, china]: whether a clean line holds metadata, remembered (the headline's neighbours are asked often).
-META_LINES = Memo(lambda key: read_meta_line(key[0], MetaFields(), key[1], header=True), keep=lambda key: len(key[0]) <= CACHED_LINE)
+# META_LINES[text]: whether a clean line holds metadata, remembered (the headline's neighbours are asked often).
+# (Whether a date is Chinese changes only its offset, not whether the line is metadata.)
+META_LINES = Memo(lambda text: read_meta_line(text, MetaFields(), False, header=True), keep=lambda text: len(text) <= CACHED_LINE)
 
 
 def words_of(text: str) -> set[str]:
@@ -1690,19 +1693,19 @@ def words_of(text: str) -> set[str]:
     return set(WORD.findall(text.lower())) | set(CJK_CHAR.findall(text))
 
 
-def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], repeated: bool, china: bool) -> float | None:
+def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], repeated: bool) -> float | None:
     """How much line i reads as the headline of an article that opens with the words in opening (None: it cannot)."""
     line = lines[i]
     shape = line_shape(line.clean)
     if (not is_title_candidate(line) or shape.units < 2 or shape.units > 40 or shape.colon_end or line.clean[0].islower()
-            or is_meta_line(line, china)):
+            or is_meta_line(line)):
         return None
     score = -0.3 * distance
     after = [j for j in range(i + 1, min(len(lines), i + 8)) if not lines[j].blank][:2]
     before = [j for j in range(i - 1, max(-1, i - 5), -1) if not lines[j].blank][:1]
-    if after and is_meta_line(lines[after[0]], china):
+    if after and is_meta_line(lines[after[0]]):
         score += 3.0  # a byline or date right below
-    elif any(is_meta_line(lines[j], china) for j in after + before):
+    elif any(is_meta_line(lines[j]) for j in after + before):
         score += 1.0
     if repeated:
         score += 1.0
@@ -1720,8 +1723,7 @@ def opens_text(shape: LineShape) -> bool:
     return (shape.sentence_end and shape.units >= 4) or shape.units >= 25
 
 
-def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, chances: list[float],
-                   china: bool) -> int | None:
+def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, chances: list[float]) -> int | None:
     """The line of the headline of the article whose text starts at block first: the likeliest short line above it."""
     seen: dict[str, int] = {}
     for _first, _end, text in blocks:
@@ -1738,7 +1740,7 @@ def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first:
     for distance, k in list(enumerate(reversed(below))) + [(len(below) + d, k) for d, k in enumerate(above)]:
         if blocks[k][1] - blocks[k][0] > 1:
             continue  # a headline is one line
-        score = headline_score(lines, blocks[k][0], distance, opening, seen[blocks[k][2]] > 1, china)
+        score = headline_score(lines, blocks[k][0], distance, opening, seen[blocks[k][2]] > 1)
         if score is not None and score > best_score:
             best, best_score = blocks[k][0], score
     return best
@@ -1754,7 +1756,7 @@ class Located(typing.NamedTuple):
     head: int = 0  # how many of lines make the head
 
 
-def article_lines(lines: list[Line], china: bool) -> Located:
+def article_lines(lines: list[Line]) -> Located:
     """Where the article is among a dump's lines."""
     blocks = page_blocks(lines)
     if not blocks:
@@ -1765,11 +1767,11 @@ def article_lines(lines: list[Line], china: bool) -> Located:
     if closing is not None:
         last = closing + 1
     start, end = blocks[first][0], blocks[last - 1][1]
-    headline = headline_index(lines, blocks, first, chances, china)
+    headline = headline_index(lines, blocks, first, chances)
     head = head_end = start if headline is None else headline
     above = [i for i in range(head - 1, -1, -1) if not lines[i].blank]
     for i in above[:META_REACH]:  # a date or labelled fields just above the headline (or the text) belong to it
-        if is_meta_line(lines[i], china):
+        if is_meta_line(lines[i]):
             head = i
         elif chrome_kind(lines[i].clean) is None:
             break  # chrome between them ("CONTACT: …") is passed over
@@ -1780,7 +1782,7 @@ def article_lines(lines: list[Line], china: bool) -> Located:
     text = max(start, headline + 1)
     for n, k in enumerate([k for k in range(len(blocks)) if blocks[k][0] > headline][:HEAD_REACH]):
         block_first = blocks[k][0]
-        if is_meta_line(lines[block_first], china) or (n == 0 and is_dateline(blocks[k][2])):
+        if is_meta_line(lines[block_first]) or (n == 0 and is_dateline(blocks[k][2])):
             head_end = blocks[k][1] - 1
             continue
         if opens_text(line_shape(blocks[k][2])):  # even above where the span starts: the lede may read weakly
@@ -1802,10 +1804,12 @@ def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | No
 def parse_text(text: str, name: str) -> Article:
     """Parse a plain-text article dump into an Article."""
     lines = split_lines(text)
-    lang = detect_lang(" ".join(line.clean for line in lines[:400]))
+    located = article_lines(lines)
+    # The language of the article, not of the menus around it (unless the article is too short to tell).
+    sample = " ".join(line.clean for line in located.lines[:400])
+    lang = detect_lang(sample if len(sample) >= LANGUAGE_SAMPLE else " ".join(line.clean for line in lines[:400]))
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
-    located = article_lines(lines, china)
     lines, below = located.lines, located.below
     boilerplate: list[str] = [line.text for line in located.outside if not line.blank]
 
