@@ -1502,7 +1502,18 @@ def sections_of(paragraphs: list[tuple[str, bool]], cleans: dict[str, str] | Non
 # and the article is the stretch of lines with the largest sum of (chance - PROSE_THRESHOLD) x length (Finn et
 # al.'s maximum-sum span): the short lines between paragraphs cost it little, runs of menus and teasers a lot.
 
-LINE_FEATURES = tuple(EXTRACTION_WEIGHTS)
+# The model's features, named as in EXTRACTION_WEIGHTS: the block's own (LineShape.features), then its place among the others.
+OWN_FEATURES = ("bias", "length", "sentence_end", "colon_end", "commas", "function_words", "chrome", "separators", "date")
+PLACE_FEATURES = ("position", "below_comments", "chrome_near", "prose_before", "prose_after")
+LINE_FEATURES = OWN_FEATURES + PLACE_FEATURES
+
+
+def model_weights(table: dict[str, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A table of weights as the model reads it: the weights of OWN_FEATURES, and those of PLACE_FEATURES."""
+    return tuple(table[name] for name in OWN_FEATURES), tuple(table[name] for name in PLACE_FEATURES)
+
+
+OWN_WEIGHTS, PLACE_WEIGHTS = model_weights(EXTRACTION_WEIGHTS)  # bench/train_extraction.py sets both again with its own
 # What ends a sentence for the model: a stop, then any closing quotes ("… done." "完成。」").
 MODEL_STOPS = frozenset("。！？!?…．.")
 MODEL_CLOSERS = "”’\"'」』）)"
@@ -1517,8 +1528,7 @@ CHROME_FEATURE_LENGTH = 200
 class LineShape:
     """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
 
-    __slots__ = ("units", "sentence_end", "colon_end", "function_words", "chrome", "comment_section", "wall",
-                 "features", "weights", "score")
+    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "features", "weights", "score")
 
     def __init__(self, text: str):
         wide = count_wide(text)
@@ -1531,7 +1541,7 @@ class LineShape:
         self.units = units
         self.sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
         self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
-        self.function_words = min(1.0, function / (1 + units))
+        self.prose = self.sentence_end * min(1.0, units / 15)  # a sentence of 15 words or more
         self.chrome = 0.0 if kind is None else 1.0
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
         self.wall = self.comment_section or kind in WALL_KINDS or (
@@ -1539,13 +1549,13 @@ class LineShape:
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
             1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
-            self.function_words, self.chrome,
+            min(1.0, function / (1 + units)), self.chrome,
             min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
         self.weights, self.score = (), 0.0
 
     def own_score(self, weights: tuple[float, ...]) -> float:
-        """The model's score of the line's own features, worked out once for a table of weights."""
-        if self.weights != weights:
+        """The model's score of the line's own features, worked out once for a table of weights (OWN_WEIGHTS)."""
+        if self.weights is not weights:
             self.weights, self.score = weights, sum(map(operator.mul, self.features, weights))
         return self.score
 
@@ -1570,32 +1580,18 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def around(values: list[float], before: int, after: int) -> list[float]:
-    """For each item, the mean of the (up to) before items before it and after items after it, by running sums."""
-    n = len(values)
-    width = before + after + 1
-    sums = [0.0, *itertools.accumulate([0.0] * before + values + [0.0] * after)]
-    counts = [width - 1] * n  # fewer at either end
-    for k in range(min(before, n)):
-        counts[k] -= before - k
-    for k in range(max(0, n - after), n):
-        counts[k] -= after - (n - 1 - k)
-    return [(high - low - value) / count if count > 0 else 0.0
-            for high, low, value, count in zip(sums[width:], sums, values, counts)]
-
-
 def place_features(shapes: list[LineShape]) -> list[list[float]]:
-    """The LINE_FEATURES after the line's own, by columns: the block among its neighbours and in the page."""
+    """The PLACE_FEATURES of each block, by columns: where it stands in the page and what stands around it."""
     n = len(shapes)
     first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
     comments_at = min(n, next((k for k in range(first_prose, n) if shapes[k].comment_section), n))
-    prose = [shape.sentence_end * min(1.0, shape.units / 15) for shape in shapes]  # a sentence of 15 words or more
-    prose_sums = [0.0, *itertools.accumulate(prose + [0.0] * 3)]
+    prose = [0.0, *itertools.accumulate([shape.prose for shape in shapes] + [0.0] * 3)]
+    chrome = [0.0, *itertools.accumulate([0.0] * 2 + [shape.chrome for shape in shapes] + [0.0] * 2)]
     return [
         [k / max(1, n - 1) for k in range(n)], [0.0] * comments_at + [1.0] * (n - comments_at),
-        [1.0 if near else 0.0 for near in around([shape.chrome for shape in shapes], 2, 2)],
-        [(high - low) / 3 for high, low in zip(prose_sums[:n], [0.0, 0.0, 0.0] + prose_sums)],
-        [(high - low) / 3 for high, low in zip(prose_sums[4:], prose_sums[1:])],
+        [1.0 if high - low > shape.chrome else 0.0 for high, low, shape in zip(chrome[5:], chrome, shapes)],  # two either side
+        [(high - low) / 3 for high, low in zip(prose[:n], [0.0, 0.0, 0.0] + prose)],  # the three before
+        [(high - low) / 3 for high, low in zip(prose[4:], prose[1:])],  # the three after
     ]
 
 
@@ -1607,10 +1603,9 @@ def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]
 
 def prose_chances(shapes: list[LineShape]) -> list[float]:
     """The model's chance that each block is article prose: the logistic of the weighted features."""
-    weights = tuple(EXTRACTION_WEIGHTS[name] for name in LINE_FEATURES)
-    own = weights[:len(shapes[0].features)] if shapes else ()
-    scores = [shape.own_score(own) for shape in shapes]
-    for weight, column in zip(weights[len(own):], place_features(shapes)):
+    own = OWN_WEIGHTS
+    scores = [shape.score if shape.weights is own else shape.own_score(own) for shape in shapes]
+    for weight, column in zip(PLACE_WEIGHTS, place_features(shapes)):
         scores = [score + weight * value for score, value in zip(scores, column)]
     return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in scores]
 

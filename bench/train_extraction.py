@@ -156,6 +156,7 @@ def fit(pages: list[Page]) -> list[float]:
 
 def with_weights(weights: list[float]):
     render.EXTRACTION_WEIGHTS = dict(zip(render.LINE_FEATURES, weights))
+    render.OWN_WEIGHTS, render.PLACE_WEIGHTS = render.model_weights(render.EXTRACTION_WEIGHTS)
 
 
 def bench_counts(pages: list[Page], scorer) -> dict[str, list]:
