@@ -20,6 +20,7 @@ import re
 import sys
 import typing  # loaded at start-up by the modules above anyway
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1604,15 +1605,14 @@ def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]
 def prose_chances(shapes: list[LineShape]) -> list[float]:
     """The model's chance that each block is article prose: the logistic of the weighted features."""
     own = OWN_WEIGHTS
-    scores = [shape.score if shape.weights is own else shape.own_score(own) for shape in shapes]
-    for weight, column in zip(PLACE_WEIGHTS, place_features(shapes)):
-        scores = [score + weight * value for score, value in zip(scores, column)]
-    return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in scores]
+    position, below_comments, chrome_near, prose_before, prose_after = PLACE_WEIGHTS
+    return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in (
+        (shape.score if shape.weights is own else shape.own_score(own)) + position * a + below_comments * b + chrome_near * c
+        + prose_before * d + prose_after * e for shape, a, b, c, d, e in zip(shapes, *place_features(shapes)))]
 
 
-def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[float]]:
-    """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose),
-    and each block's chance of being prose."""
+def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose)."""
     shapes = [line_shape(text) for _first, _end, text in blocks]
     chances = prose_chances(shapes)
     first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), len(blocks))
@@ -1645,7 +1645,7 @@ def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int, list[flo
         teasers -= 1
     if best_last - teasers >= 2 and teasers > best_first:
         best_last = teasers
-    return best_first, best_last, chances
+    return best_first, best_last
 
 
 def is_teaser(text: str, shape: LineShape) -> bool:
@@ -1718,11 +1718,9 @@ def opens_text(shape: LineShape) -> bool:
     return (shape.sentence_end and shape.units >= 4) or shape.units >= 25
 
 
-def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first: int, chances: list[float]) -> int | None:
-    """The line of the headline of the article whose text starts at block first: the likeliest short line above it."""
-    seen: dict[str, int] = {}
-    for _first, _end, text in blocks:
-        seen[text] = seen.get(text, 0) + 1
+def headline_block(lines: list[Line], blocks: list[tuple[int, int, str]], first: int) -> int | None:
+    """The block of the headline of the article whose text starts at block first: the likeliest short line above it."""
+    seen = Counter(map(operator.itemgetter(2), blocks))
     above = list(range(first - 1, max(-1, first - 1 - HEADLINE_REACH), -1))
     below: list[int] = []
     opening: set[str] = set()
@@ -1737,7 +1735,7 @@ def headline_index(lines: list[Line], blocks: list[tuple[int, int, str]], first:
             continue  # a headline is one line
         score = headline_score(lines, blocks[k][0], distance, opening, seen[blocks[k][2]] > 1)
         if score is not None and score > best_score:
-            best, best_score = blocks[k][0], score
+            best, best_score = k, score
     return best
 
 
@@ -1756,16 +1754,17 @@ def article_lines(lines: list[Line]) -> Located:
     blocks = page_blocks(lines)
     if not blocks:
         return Located(lines, [], [])
-    first, last, chances = article_span(blocks)
+    first, last = article_span(blocks)
     # The mark that closes a news text ends the article, a line or two below what reads as prose: "…。（完）"
     closing = next((k for k in range(last, min(len(blocks), last + END_MARK_REACH)) if CLOSING_MARK.search(blocks[k][2])), None)
     if closing is not None:
         last = closing + 1
     start, end = blocks[first][0], blocks[last - 1][1]
-    headline = headline_index(lines, blocks, first, chances)
+    headline_at = headline_block(lines, blocks, first)
+    headline = None if headline_at is None else blocks[headline_at][0]
     head = head_end = start if headline is None else headline
-    above = [i for i in range(head - 1, -1, -1) if not lines[i].blank]
-    for i in above[:META_REACH]:  # a date or labelled fields just above the headline (or the text) belong to it
+    above = (i for i in range(head - 1, -1, -1) if not lines[i].blank)
+    for i in itertools.islice(above, META_REACH):  # a date or labelled fields just above the headline (or the text) belong to it
         if is_meta_line(lines[i]):
             head = i
         elif chrome_kind(lines[i].clean) is None:
@@ -1775,7 +1774,7 @@ def article_lines(lines: list[Line]) -> Located:
     # Below the headline: its metadata, then the text from the first line that reads as a sentence.
     # What stands between (a dek, a stray number, a hashtag line, "View Photo") is chrome.
     text = max(start, headline + 1)
-    for n, k in enumerate([k for k in range(len(blocks)) if blocks[k][0] > headline][:HEAD_REACH]):
+    for n, k in enumerate(range(headline_at + 1, min(len(blocks), headline_at + 1 + HEAD_REACH))):
         block_first = blocks[k][0]
         if is_meta_line(lines[block_first]) or (n == 0 and is_dateline(blocks[k][2])):
             head_end = blocks[k][1] - 1
