@@ -194,17 +194,16 @@ END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】
 # The same mark closing the last line of the text: "…扩大开放。（完）"
 CLOSING_MARK = re.compile(r"[（(【\[]\s*(?:完|全文完|END|end)\s*[）)】\]]$")
 # A picture's caption, by how it opens: "▲刘华干在…", "图为发布会现场", "圖：…", "Photo: Reuters", "Pictured: …"
-CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|圖片?\s*[：:]|(?:Photo|Picture|Image)s?(?: by| credit)?\s*:|Pictured\s*:)", re.I)
+CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|圖片?\s*[：:]|(?:Photo|Picture|Image)s?(?: by| credit)?\s*:|Pictured\s*:)")
 # ... or by how it ends: "酒店外观效果图", "图片来自文学院。", "（记者 张三 摄）", "(AP Photo/Jane Doe)", "(Photo: AFP)"
 CAPTION_END = re.compile(
     r"(?:效果图|效果圖|示意图|示意圖|资料图|資料圖|图片来[自源]\S{0,12}|圖片來[自源]\S{0,12}|[（(][^（）()]{1,40}(?:摄|攝|供图|供圖)[）)]"
     r"|\((?:[^()]{0,20}[ /])?Photo\b[^()]{0,30}\))\s*[。.]?$")
 # What ends a full sentence (a title may end in a question or exclamation mark, rarely in these).
 FULL_STOPS = ("。", ".", "．", "…", "”", "」")
-# What every caption holds one of (a character or a word that CAPTION_START or CAPTION_END needs): most lines hold none.
-# A regex of one character class, which the engine scans for at C speed, and words looked for as substrings.
-CAPTION_HINT = re.compile("[▲△▼↑图圖摄攝效示资資]")
-CAPTION_WORDS = ("hoto", "ictur", "mage")
+# A character every caption holds (one that CAPTION_START or CAPTION_END needs; P and I for "Photo", "Picture",
+# "Image"): most Chinese lines hold none. One character class, which the engine scans for at C speed.
+CAPTION_HINT = re.compile("[▲△▼↑图圖摄攝效示资資PI]")
 # A caption is at most this long, and CAPTION_END is looked for in its last CAPTION_TAIL characters.
 CAPTION_LENGTH = 120
 CAPTION_TAIL = 60
@@ -1442,7 +1441,7 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
 
 def is_caption(text: str) -> bool:
     """Whether a clean one-line paragraph is a picture's caption: "▲…", "图为…", "Photo: …", "…（记者 张三 摄）"."""
-    return len(text) <= CAPTION_LENGTH and (CAPTION_HINT.search(text) is not None or any(map(text.__contains__, CAPTION_WORDS))) and (
+    return len(text) <= CAPTION_LENGTH and CAPTION_HINT.search(text) is not None and (
         CAPTION_START.match(text) is not None or CAPTION_END.search(text, max(0, len(text) - CAPTION_TAIL)) is not None)
 
 
@@ -1458,7 +1457,7 @@ def paragraph_kinds(paragraphs: list[tuple[str, bool]], cleans: dict[str, str]) 
     for index, (text, single) in enumerate(paragraphs):
         if not single:
             continue
-        if is_caption(cleans.get(text) or clean(text)):
+        if line_shape(cleans.get(text) or clean(text)).caption:
             kinds[index] = "caption"
         elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
             continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
@@ -1529,7 +1528,8 @@ CHROME_FEATURE_LENGTH = 200
 class LineShape:
     """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
 
-    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "features", "weights", "score")
+    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "caption", "features", "weights",
+                 "score")
 
     def __init__(self, text: str):
         wide = count_wide(text)
@@ -1547,6 +1547,7 @@ class LineShape:
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
         self.wall = self.comment_section or kind in WALL_KINDS or (
             kind in ("copyright", None) and COPYRIGHT_NOTICE.match(text) is not None)
+        self.caption = is_caption(text)
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
             1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
@@ -1807,7 +1808,8 @@ def parse_text(text: str, name: str) -> Article:
     lines, below = located.lines, located.below
     boilerplate: list[str] = [line.text for line in located.outside if not line.blank]
 
-    meta_block = find_meta_block(lines, meta, china)
+    # Beside a headline found, the metadata is in the head; else it is looked for where the text starts.
+    meta_block = find_meta_block(lines[:located.head] if located.headline is not None else lines, meta, china)
     in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
     for i in range(located.head):  # the head's metadata that is not next to the first block ("Posted by …" below the headline)
         if i not in in_meta and i != located.headline and not lines[i].blank and (
@@ -1867,9 +1869,9 @@ def parse_text(text: str, name: str) -> Article:
         else:
             boilerplate.append(line.text)
     edge = [line for line in below if not line.blank]
-    wall = next((k for k, line in enumerate(edge) if is_wall(line.clean)), len(edge))
+    near = next((k for k, line in enumerate(edge[:EDGE_REACH]) if is_wall(line.clean)), EDGE_REACH)  # up to a wall
     for k, line in enumerate(edge):
-        if k < min(wall, EDGE_REACH) and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
+        if k < near and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)
         else:
             boilerplate.append(line.text)
