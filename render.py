@@ -293,6 +293,12 @@ _GLUED_CHROME_WORDS = "联系我们|聯系我們|聯繫我們|版权所有|版�
 GLUED_CHROME = re.compile(rf"[。！？!?.”」』]\s*(?P<chrome>(?:{_GLUED_CHROME_WORDS}).*)$")
 # The words alone, which one scan of a whole text finds: only the lines holding one can hold glued chrome.
 GLUED_CHROME_WORD = re.compile(_GLUED_CHROME_WORDS)
+# A line longer than this holds a whole page's text: it is cut after sentences into pieces of about WALL_PIECE.
+WALL_OF_TEXT = 2000
+WALL_PIECE = 400
+# Where a sentence ends inside a line: after a stop and the space before the next sentence ("… done. The …"),
+# or after a Chinese stop ("…完成。下一…").
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|[。！？][”’」』）]*")
 # A headline followed by its site's name: "Title - 某某網", "Title | Site".
 SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s*(?:[-–—|｜_]|\s{2,})\s*(?P<site>[^-–—|｜_]{2,30})$")
 
@@ -1245,7 +1251,20 @@ def split_lines(text: str) -> list[Line]:
     candidates = lines_holding(GLUED_CHROME_WORD, plain)
     for i in reversed([i for i in candidates if len(cleans[i]) > 12 and GLUED_CHROME.search(cleans[i])]):
         lines[i:i + 1] = split_glued_chrome(lines[i])
+    for i in reversed([i for i, line in enumerate(lines) if len(line.clean) > WALL_OF_TEXT]):
+        lines[i:i + 1] = split_wall_of_text(lines[i])
     return lines
+
+
+def split_wall_of_text(line: Line) -> list[Line]:
+    """A line holding a whole page (or a page's text with no line breaks) as lines of a few sentences each."""
+    cuts = []
+    for m in SENTENCE_BREAK.finditer(line.clean):
+        if m.end() - (cuts[-1] if cuts else 0) >= WALL_PIECE and len(line.clean) - m.end() >= WALL_PIECE // 2:
+            cuts.append(m.end())
+    pieces = [line.text[marked_index(line.text, a):marked_index(line.text, b)].strip()
+              for a, b in zip([0, *cuts], [*cuts, len(line.clean)])]
+    return [Line(line.number, piece, clean(piece), line.indent if k == 0 else 0) for k, piece in enumerate(pieces) if piece]
 
 
 def lines_holding(pattern: re.Pattern[str], text: str) -> list[int]:
