@@ -2547,8 +2547,19 @@ def body_html(article: Article) -> list[dict]:
         if section_id:
             chunk = H2_OPEN.sub(f'<h2 id="{section_id}">', chunk, count=1)
         rendered.append({"id": section_id, "heading": clean(section.heading) if section.heading else None,
-                         "html": ruby_html(chunk)})
+                         "html": ruby_html(caption_paragraphs(chunk, section.captions))})
     return rendered
+
+
+def caption_paragraphs(html: str, captions: tuple[int, ...]) -> str:
+    """A section's HTML with the paragraphs at the caption indexes (counted among its <p>) marked as captions."""
+    if not captions:
+        return html
+    parts = html.split("<p>")  # parts[0] holds what comes before the first paragraph (the heading)
+    return parts[0] + "".join((CAPTION_OPEN if k in captions else "<p>") + part for k, part in enumerate(parts[1:]))
+
+
+CAPTION_OPEN = '<p class="caption">'
 
 
 # ---------------------------------------------------------------------------

@@ -83,6 +83,14 @@ def test_captions_are_kept_and_marked_not_made_headings():
     assert section["captions"] == [1, 3]
 
 
+def test_captions_are_shown_as_captions_on_the_page():
+    text = (EXTRACTION / "zh_nav_tools_captions.txt").read_text(encoding="utf-8")
+    page, _meta = render.render_document(text, "captions")
+    assert page.count('<p class="caption">') == 2
+    assert '<p class="caption">▲市民在滨江绿道上骑行</p>' in page
+    assert ".article-body p.caption" in page  # styled in templates/style.css
+
+
 @pytest.mark.parametrize("text", ["▲市民在绿道上骑行", "图为发布会现场", "圖：市民在河濱散步", "Photo: Harbour Gazette",
                                   "The quay at dawn (AP Photo/Jane Doe)", "酒店外观效果图", "前任秘书在发布会上。图片来自文学院。",
                                   "（记者 张三 摄）"])
