@@ -309,15 +309,16 @@ COMMENT_SECTION = re.compile(
     r"\b(?:leave|post|add|write) (?:a|your) (?:comment|reply)\b|^\W{0,2}\d+\W{0,2}\s*(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
     r"|add (?:a|your) comment|comments are closed|reader comments|join the discussion|responses|discussion"
     r"|you can follow this conversation)\b|^(?-i:发表评论|發表評論|网友评论|網友評論|我要评论|我要評論|评论|評論|留言)", re.I)
-# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story", "Accueil > Actualités"
-LINK_SEPARATORS = re.compile(r"[|｜»›•·]| > ")
+# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story" (and " > " in "Accueil > Actualités",
+# counted apart: one character class is scanned for at C speed).
+LINK_SEPARATORS = re.compile(r"[|｜»›•·]")
 # The features line_features() gives each line, in this order, and their weights in the logistic model that
 # says how much a line reads like article prose. Fitted by bench/train_extraction.py on the development corpora
 # (kept outside the repository); run it again after changing a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -2.69, "length": 0.32, "sentence_end": 0.29, "colon_end": 0.50, "commas": 2.23, "function_words": 2.61,
-    "chrome": -1.98, "separators": -1.11, "date": -1.24, "position": -0.50, "below_comments": -5.03, "chrome_near": -1.08,
-    "prose_before": 2.67, "prose_after": 2.81,
+    "bias": -2.62, "length": 0.31, "sentence_end": 0.27, "colon_end": 0.49, "commas": 2.19, "function_words": 2.97,
+    "chrome": -2.01, "separators": -1.10, "date": -1.24, "position": -0.52, "below_comments": -5.03, "chrome_near": -1.06,
+    "prose_before": 2.64, "prose_after": 2.82,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
 WALL_KINDS = frozenset({"related", "comments"})
@@ -1476,7 +1477,7 @@ def paragraph_kinds(paragraphs: list[tuple[str, bool]], cleans: dict[str, str]) 
     for index, (text, single) in enumerate(paragraphs):
         if not single:
             continue
-        if line_shape(cleans.get(text) or clean(text)).caption:
+        if is_caption(cleans.get(text) or clean(text)):
             kinds[index] = "caption"
         elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
             continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
@@ -1547,31 +1548,35 @@ CHROME_FEATURE_LENGTH = 200
 class LineShape:
     """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
 
-    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "caption", "features", "weights",
-                 "score")
+    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "features", "weights", "score")
 
     def __init__(self, text: str):
         wide = count_wide(text)
-        words = text.lower().split() if wide * 2 < len(text) else []
-        units = len(words) + wide / 2  # about a word per two CJK characters
-        function = len(FUNCTION_HAN.findall(text)) if wide else sum(map(FUNCTION_WORDS.__contains__, words))
+        if wide * 2 >= len(text):  # Chinese, Japanese or Korean: about a word per two characters
+            units = wide / 2
+            function = len(FUNCTION_HAN.findall(text))
+        else:
+            words = text.split()
+            units = len(words) + wide / 2
+            function = sum(map(FUNCTION_WORDS.__contains__, words))
+        clauses = text.count(",") + text.count(";") if text.isascii() else len(CLAUSE_MARKS.findall(text))
         short = units <= SHORT_LINE
         # Chrome is told by its start or by words anywhere (a scan of the whole line): a long line is rarely chrome.
         kind = chrome_kind(text) if len(text) <= CHROME_FEATURE_LENGTH else None
-        self.units = units
-        self.sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
+        sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
+        self.units, self.sentence_end = units, sentence_end
         self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
-        self.prose = self.sentence_end * min(1.0, units / 15)  # a sentence of 15 words or more
+        self.prose = sentence_end * (1.0 if units >= 15 else units / 15)  # a sentence of 15 words or more
         self.chrome = 0.0 if kind is None else 1.0
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
         self.wall = self.comment_section or kind in WALL_KINDS or (
             kind in ("copyright", None) and COPYRIGHT_NOTICE.match(text) is not None)
-        self.caption = is_caption(text)
+        separators = len(LINK_SEPARATORS.findall(text)) + text.count(" > ")
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
-            1.0, math.log2(1 + units), self.sentence_end, self.colon_end, min(1.0, 5 * len(CLAUSE_MARKS.findall(text)) / (1 + units)),
-            min(1.0, function / (1 + units)), self.chrome,
-            min(1.0, len(LINK_SEPARATORS.findall(text)) / 2), 1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
+            1.0, math.log2(1 + units), sentence_end, self.colon_end, min(1.0, 5 * clauses / (1 + units)),
+            min(1.0, function / (1 + units)), self.chrome, min(1.0, separators / 2),
+            1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
         self.weights, self.score = (), 0.0
 
     def own_score(self, weights: tuple[float, ...]) -> float:
@@ -1727,7 +1732,7 @@ def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], 
     words = words_of(line.clean) - FUNCTION_WORDS
     if words and opening:
         score += 2.0 * len(words & opening) / len(words)
-    separators = len(LINK_SEPARATORS.findall(line.clean))
+    separators = len(LINK_SEPARATORS.findall(line.clean)) + line.clean.count(" > ")
     if separators >= 2 or (separators and not SITE_SUFFIX.match(line.clean)):
         score -= 1.0  # a menu, not "Headline | Site"
     return score
