@@ -1571,7 +1571,7 @@ class LineShape:
             1.0, math.log2(1 + units), sentence_end, self.colon_end, min(1.0, 5 * clauses / (1 + units)),
             min(1.0, function / (1 + units)), self.chrome, min(1.0, separators / 2),
             1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
-        self.weights, self.score = (), 0.0
+        self.weights, self.score = OWN_WEIGHTS, sum(map(operator.mul, self.features, OWN_WEIGHTS))
 
     def own_score(self, weights: tuple[float, ...]) -> float:
         """The model's score of the line's own features, worked out once for a table of weights (OWN_WEIGHTS)."""
