@@ -1509,12 +1509,15 @@ def sections_of(paragraphs: list[tuple[str, bool]], cleans: dict[str, str] | Non
 # ---------------------------------------------------------------------------
 # Parsing: where the article is
 # ---------------------------------------------------------------------------
-# A page dump holds the article among menus, teasers, sidebars, comments and footers. Each non-blank line gets
-# a few shallow features (boilerpipe's and jusText's, carried over from HTML blocks to text lines: length,
-# sentence ends, function words, digits, capitals, link separators, chrome, repeats, and the same of its
-# neighbours), a logistic model (EXTRACTION_WEIGHTS) turns them into the chance that the line is article prose,
-# and the article is the stretch of lines with the largest sum of (chance - PROSE_THRESHOLD) x length (Finn et
-# al.'s maximum-sum span): the short lines between paragraphs cost it little, runs of menus and teasers a lot.
+# A page dump holds the article among menus, teasers, sidebars, comments and footers. Each block (a line, or a
+# hard-wrapped paragraph) gets a few shallow features, boilerpipe's and jusText's carried over from HTML blocks
+# to text: its length in words, sentence ends, commas, function words, link separators, chrome, a date, and how
+# much prose stands before and after it. A logistic model (EXTRACTION_WEIGHTS) turns them into the chance that
+# the block is article prose, and the article is the stretch of blocks with the largest sum of
+# (chance - PROSE_THRESHOLD) x words (Finn et al.'s maximum-sum span): the short lines between paragraphs cost it
+# little, runs of menus and teasers a lot. It does not cross walls (a comments or related-articles heading, a
+# copyright notice). Then the headline is looked for above the first sentence, and the head (headline and
+# metadata) and the text are read as a clean dump is (parse_text).
 
 # The model's features, named as in EXTRACTION_WEIGHTS: the block's own (LineShape.features), then its place among the others.
 OWN_FEATURES = ("bias", "length", "sentence_end", "colon_end", "commas", "function_words", "chrome", "separators", "date")
@@ -1600,11 +1603,17 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
     return blocks
 
 
+def prose_and_comments(shapes: list[LineShape]) -> tuple[int, int]:
+    """Where the first sentence of 15 words or more stands, and the first comments heading below it (len(shapes): none)."""
+    n = len(shapes)
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
+    return first_prose, next((k for k in range(first_prose, n) if shapes[k].comment_section), n)
+
+
 def place_features(shapes: list[LineShape]) -> list[list[float]]:
     """The PLACE_FEATURES of each block, by columns: where it stands in the page and what stands around it."""
     n = len(shapes)
-    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
-    comments_at = min(n, next((k for k in range(first_prose, n) if shapes[k].comment_section), n))
+    _first_prose, comments_at = prose_and_comments(shapes)
     prose = [0.0, *itertools.accumulate([shape.prose for shape in shapes] + [0.0] * 3)]
     chrome = [0.0, *itertools.accumulate([0.0] * 2 + [shape.chrome for shape in shapes] + [0.0] * 2)]
     return [
@@ -1634,10 +1643,9 @@ def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int]:
     """First and last-plus-one index of the blocks that make the article (all of them when none reads as prose)."""
     shapes = [line_shape(text) for _first, _end, text in blocks]
     chances = prose_chances(shapes)
-    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), len(blocks))
+    first_prose, comments = prose_and_comments(shapes)
     best, best_first, best_last = 0.0, 0, len(blocks)
     total, first = 0.0, 0
-    comments = next((k for k in range(first_prose, len(blocks)) if shapes[k].comment_section), len(blocks))
     for k, chance in enumerate(chances):
         if shapes[k].wall and k > first_prose:
             total = 0.0  # the article does not run on into its comments or a list of related articles
@@ -2550,15 +2558,15 @@ def body_html(article: Article) -> list[dict]:
     return rendered
 
 
+CAPTION_OPEN = '<p class="caption">'
+
+
 def caption_paragraphs(html: str, captions: tuple[int, ...]) -> str:
     """A section's HTML with the paragraphs at the caption indexes (counted among its <p>) marked as captions."""
     if not captions:
         return html
     parts = html.split("<p>")  # parts[0] holds what comes before the first paragraph (the heading)
     return parts[0] + "".join((CAPTION_OPEN if k in captions else "<p>") + part for k, part in enumerate(parts[1:]))
-
-
-CAPTION_OPEN = '<p class="caption">'
 
 
 # ---------------------------------------------------------------------------

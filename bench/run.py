@@ -445,6 +445,19 @@ def phases_table(r: dict) -> str:
     return "\n".join(lines)
 
 
+EXTRACTION_HEADING = "## Finding the article"
+
+
+def extraction_section(report: Path) -> str:
+    """The report's section on finding the article, as it stands: bench/extraction.py measures that, not this run."""
+    old = report.read_text(encoding="utf-8") if report.is_file() else ""
+    start = old.find("\n" + EXTRACTION_HEADING)
+    if start < 0:
+        return ""
+    end = old.find("\n## ", start + 1)
+    return old[start + 1: end + 1 if end >= 0 else len(old)]
+
+
 METHOD = """\
 ## Method
 
@@ -534,7 +547,7 @@ def main() -> int:
 
             {header}
 
-            """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n" + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
+            """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n" + extraction_section(args.output) + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
         args.output.write_text(document, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
     return 0 if all(holds) else 1
