@@ -1471,7 +1471,7 @@ def paragraph_kinds(paragraphs: list[tuple[str, bool]], cleans: dict[str, str]) 
     for index, (text, single) in enumerate(paragraphs):
         if not single:
             continue
-        if is_caption(cleans.get(text) or clean(text)):
+        if line_shape(cleans.get(text) or clean(text)).caption:
             kinds[index] = "caption"
         elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
             continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
@@ -1543,9 +1543,11 @@ CHROME_FEATURE_LENGTH = 200
 
 
 class LineShape:
-    """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall."""
+    """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall
+    or a caption."""
 
-    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "features", "weights", "score")
+    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "caption", "features", "weights",
+                 "score")
 
     def __init__(self, text: str):
         wide = count_wide(text)
@@ -1568,6 +1570,7 @@ class LineShape:
         self.comment_section = short and COMMENT_SECTION.match(text) is not None
         self.wall = self.comment_section or kind in WALL_KINDS or (
             kind in ("copyright", None) and COPYRIGHT_NOTICE.match(text) is not None)
+        self.caption = is_caption(text)
         separators = len(LINK_SEPARATORS.findall(text)) + text.count(" > ")
         # The first features of LINE_FEATURES, in order: those of the line alone.
         self.features = (
@@ -1614,10 +1617,11 @@ def place_features(shapes: list[LineShape]) -> list[list[float]]:
     """The PLACE_FEATURES of each block, by columns: where it stands in the page and what stands around it."""
     n = len(shapes)
     _first_prose, comments_at = prose_and_comments(shapes)
+    step = 1 / max(1, n - 1)
     prose = [0.0, *itertools.accumulate([shape.prose for shape in shapes] + [0.0] * 3)]
     chrome = [0.0, *itertools.accumulate([0.0] * 2 + [shape.chrome for shape in shapes] + [0.0] * 2)]
     return [
-        [k / max(1, n - 1) for k in range(n)], [0.0] * comments_at + [1.0] * (n - comments_at),
+        [k * step for k in range(n)], [0.0] * comments_at + [1.0] * (n - comments_at),
         [1.0 if high - low > shape.chrome else 0.0 for high, low, shape in zip(chrome[5:], chrome, shapes)],  # two either side
         [(high - low) / 3 for high, low in zip(prose[:n], [0.0, 0.0, 0.0] + prose)],  # the three before
         [(high - low) / 3 for high, low in zip(prose[4:], prose[1:])],  # the three after
@@ -1646,13 +1650,13 @@ def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int]:
     first_prose, comments = prose_and_comments(shapes)
     best, best_first, best_last = 0.0, 0, len(blocks)
     total, first = 0.0, 0
-    for k, chance in enumerate(chances):
-        if shapes[k].wall and k > first_prose:
+    for k, (chance, shape) in enumerate(zip(chances, shapes)):
+        if shape.wall and k > first_prose:
             total = 0.0  # the article does not run on into its comments or a list of related articles
             continue
         if total <= 0:
             total, first = 0.0, k
-        value = (chance - PROSE_THRESHOLD) * (1 + min(shapes[k].units, LONG_BLOCK))
+        value = (chance - PROSE_THRESHOLD) * (1 + (shape.units if shape.units < LONG_BLOCK else LONG_BLOCK))
         total += value * BELOW_COMMENTS_SHARE if k > comments and value > 0 else value
         if total > best:
             best, best_first, best_last = total, first, k + 1

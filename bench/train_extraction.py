@@ -165,7 +165,8 @@ def bench_counts(pages: list[Page], scorer) -> dict[str, list]:
         doc = render.parse_document(page.text, page.path.stem).to_json()
         c = scorer.tp_fp_fn(page.gold["body"], scorer.tool_body(doc))
         counts.setdefault(page.source, []).append(c)
-        counts.setdefault("en" if page.source != "zh" else "zh all", []).append(c)
+        if page.source != "zh":
+            counts.setdefault("en", []).append(c)
     return counts
 
 
