@@ -33,7 +33,8 @@ if __name__ == "__main__":
 __version__ = "1.0.0"
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_INPUT = HERE / "seeds"
+COMMAND = "article-pages"  # the console command pip and pipx install (pyproject.toml), which runs command()
+DEFAULT_INPUT = HERE / "seeds"  # a checkout's seeds; an installed copy has none
 DEFAULT_OUTPUT = Path("out")
 BUILTIN_TEMPLATES = HERE / "templates"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -3295,10 +3296,17 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def program_name() -> str:
+    """What messages and --help call this program: the console command's name when run as it, else render.py."""
+    return COMMAND if Path(sys.argv[0]).name == COMMAND else "render.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    name = program_name()
     parser = argparse.ArgumentParser(
-        prog="render.py", description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog=name, description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
+        epilog=EPILOG if name == "render.py" else EPILOG.replace("python render.py", name),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="files or folders to render (default: seeds/ beside render.py)")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
@@ -3329,7 +3337,7 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def error_line(message: str) -> None:
-    print(f"render.py: error: {one_line(message)}", file=sys.stderr)
+    print(f"{program_name()}: error: {one_line(message)}", file=sys.stderr)
 
 
 def load_manifest(out_dir: Path) -> dict:
@@ -3443,6 +3451,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
         build_parser().error("--jobs and --max-size take a positive number")
+    if not args.paths and not DEFAULT_INPUT.is_dir():  # the installed command has no seeds/ to default to
+        build_parser().error("no input: name the files or folders to render, or - to read standard input")
     paths = args.paths or [DEFAULT_INPUT]
     options = Options(script=args.script, keep_punctuation=args.keep_punctuation, max_size=args.max_size)
     if args.templates and not args.templates.is_dir():
@@ -3518,12 +3528,17 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-if __name__ == "__main__":
+def command() -> int:
+    """The command line's exit status, as `python render.py` and the installed article-pages command run it."""
     try:
         status = main()
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
     # The collections the interpreter runs on exit would walk every object of the run (~15 ms),
     # for memory the process is about to give back anyway.
     gc.freeze()
-    sys.exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(command())
