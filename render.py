@@ -36,6 +36,9 @@ HERE = Path(__file__).resolve().parent
 COMMAND = "article-pages"  # the console command pip and pipx install (pyproject.toml), which runs command()
 DEFAULT_INPUT = HERE / "seeds"  # a checkout's seeds; an installed copy has none
 DEFAULT_OUTPUT = Path("out")
+STDIO = Path("-")  # as an input, standard input; as --output, standard output
+STDIN_NAME = "stdin"  # the page name of a document read from standard input
+PAGE_SUFFIXES = (".html", ".htm")  # an --output with one of these is one page's file, not a folder
 BUILTIN_TEMPLATES = HERE / "templates"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -367,6 +370,8 @@ class Options:
     script: str = "original"
     keep_punctuation: bool = False
     max_size: int = DEFAULT_MAX_SIZE
+    source_format: str | None = None  # "text" or "markdown" for every input (--from); None: by file extension
+    remote_images: bool = False  # pages may load https: images (--remote-images)
 
 
 class DocumentError(Exception):
@@ -700,6 +705,24 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
     if len(data) > max_size:  # the file grew while it was read
         raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
     return data
+
+
+def read_input(path: Path, max_size: int) -> bytes:
+    """The bytes of one input: standard input for "-" (read in pieces, up to max_size), else a file's."""
+    if path != STDIO:
+        return read_bytes_safely(path, max_size)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise DocumentError("standard input is closed")
+    data = bytearray()
+    while len(data) <= max_size:
+        piece = stream.read1(1 << 20)  # read(max_size + 1) would allocate max_size bytes up front
+        if not piece:
+            break
+        data += piece
+    if len(data) > max_size:
+        raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
+    return bytes(data)
 
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
@@ -3056,8 +3079,10 @@ def safe_stem(path: Path) -> str:
     """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
 
     No path separators, no leading dot, no control or invisible characters, not a device name,
-    at most MAX_STEM_BYTES of UTF-8.
+    at most MAX_STEM_BYTES of UTF-8. Standard input ("-") is STDIN_NAME.
     """
+    if path == STDIO:
+        return STDIN_NAME
     stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
@@ -3073,7 +3098,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
             # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
             found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts)))
-        elif path.exists() or path.is_symlink():
+        elif path.exists() or path.is_symlink() or path == STDIO:
             found.append(path)
         else:
             errors.append((path, "no such file or folder"))
@@ -3104,6 +3129,16 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
         names[path] = stem + ".html"
         taken.add(names[path].lower())
     return names
+
+
+def write_page(path: Path, page: str) -> None:
+    """Write a page to its file, or to standard output (as UTF-8, whatever the locale) for "-"."""
+    if path != STDIO:
+        write_atomic(path, page)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(page.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def write_atomic(path: Path, content) -> None:
@@ -3215,30 +3250,42 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def reads_as_markdown(path: Path, options: Options) -> bool:
+    """Whether an input is Markdown: as --from says, else by its extension (standard input: text)."""
+    if options.source_format is not None:
+        return options.source_format == "markdown"
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
 def run_job(job: Job) -> dict:
     """Render or analyse one file; a dict with status 'ok' or 'error' (unchanged files never get here)."""
     try:
-        if job.output is not None and same_file(job.output, job.path):
+        if job.output not in (None, STDIO) and same_file(job.output, job.path):
             raise DocumentError("output would overwrite the input")
-        data = read_bytes_safely(job.path, job.options.max_size)  # read once: decoded and hashed
+        data = read_input(job.path, job.options.max_size)  # read once: decoded and hashed
         text, encoding = decode_document(data)
-        markdown = job.path.suffix.lower() in MARKDOWN_SUFFIXES
-        name = safe_stem(job.path) if job.output is None else job.output.stem
+        markdown = reads_as_markdown(job.path, job.options)
+        name = safe_stem(job.path) if job.output in (None, STDIO) else job.output.stem
         if job.output is None:
             return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
         digest = input_hash(data, job.fingerprint)
         article = read_article(text, name, markdown, job.options, encoding)
-        write_atomic(job.output, render_page(article, job.templates))
+        write_page(job.output, render_page(article, job.templates))
         # Only what the index and the manifest need goes back to the main process, never the page.
         return {"status": "ok", "meta": index_fields(article), "hash": digest}
     except DocumentError as error:
-        return {"status": "error", "message": one_line(f"{job.path}: {error}")}
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
         if error.filename is not None and os.path.abspath(error.filename) == os.path.abspath(job.path):
             return {"status": "error", "message": one_line(f"{job.path}: cannot be read ({error.strerror or error})")}
-        return {"status": "error", "message": one_line(f"{job.path}: cannot write {job.output}: {error.strerror or error}")}
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: cannot write {job.output}: {error.strerror or error}")}
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
-        return {"status": "error", "message": one_line(f"{job.path}: internal error: {type(error).__name__}: {error}")}
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: internal error: {type(error).__name__}: {error}")}
+
+
+def input_label(path: Path) -> str:
+    """An input as messages name it: its path, or "stdin" for standard input."""
+    return STDIN_NAME if path == STDIO else str(path)
 
 
 def one_line(message: str) -> str:
@@ -3278,13 +3325,20 @@ def run_jobs(jobs, workers: int, total: int | None = None):
 # Command line
 # ---------------------------------------------------------------------------
 
-EPILOG = """examples:
-  python render.py                       render every document in seeds/ into out/
+# The first example only holds in a checkout: an installed command has no seeds/ (build_parser drops it).
+DEFAULT_RUN_EXAMPLE = "  python render.py                       render every document in seeds/ into out/\n"
+EPILOG = DEFAULT_RUN_EXAMPLE + """\
   python render.py articles/ -o site/    render a folder into site/ (with site/index.html)
+  python render.py post.md -o post.html  render one document into exactly post.html (no index, no manifest)
+  python render.py - < dump.txt > page.html             read standard input, write the page to standard output
+  python render.py --from markdown - -o note.html < note   standard input read as Markdown
   python render.py --json a.txt b.md     print the parsed metadata and sections as JSON
+  curl -s URL | python render.py --json -     the same for standard input
   python render.py --script simplified seeds/  convert Traditional text to Simplified
   python render.py --templates mytheme/  use mytheme/page.html (others from the built-in set)
+  python render.py --remote-images post.md -o post.html   let the page show https:// images
 
+installed with pip or pipx (pip install .), the command is article-pages: article-pages post.md -o post.html
 exit status: 0 all rendered, 1 some input failed (the rest are still rendered), 2 usage error."""
 
 
@@ -3305,12 +3359,20 @@ def build_parser() -> argparse.ArgumentParser:
     name = program_name()
     parser = argparse.ArgumentParser(
         prog=name, description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
-        epilog=EPILOG if name == "render.py" else EPILOG.replace("python render.py", name),
+        epilog="examples:\n" + (EPILOG if name == "render.py" else EPILOG.replace(DEFAULT_RUN_EXAMPLE, "").replace("python render.py", name)),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="files or folders to render (default: seeds/ beside render.py)")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
-                        help="folder for the pages and index.html (default: out/), e.g. -o site")
+                        help="files or folders to render, or - to read one document from standard input "
+                             "(default: seeds/ beside render.py, in a checkout)")
+    parser.add_argument("-o", "--output", type=Path, metavar="DIR|FILE.html|-",
+                        help="folder for the pages, index.html and the manifest (default: out/), e.g. -o site; "
+                             "or, for one input, FILE.html: exactly that file is written (no index, no manifest); "
+                             "or - for standard output (the default for standard input)")
+    parser.add_argument("--from", dest="source_format", choices=("text", "markdown"),
+                        help="read every input as this format (default: .md and .markdown are Markdown, "
+                             "the rest and standard input are text), e.g. --from markdown")
+    parser.add_argument("--remote-images", action="store_true",
+                        help="let pages load https:// images (the page's Content-Security-Policy blocks them otherwise)")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON array of parsed documents instead of writing pages")
     parser.add_argument("--open", action="store_true", help="open the rendered page (or the index) in a browser")
@@ -3338,6 +3400,10 @@ def inside(path: Path, folder: Path) -> bool:
 
 def error_line(message: str) -> None:
     print(f"{program_name()}: error: {one_line(message)}", file=sys.stderr)
+
+
+def warning_line(message: str) -> None:
+    print(f"{program_name()}: warning: {one_line(message)}", file=sys.stderr)
 
 
 def load_manifest(out_dir: Path) -> dict:
@@ -3447,14 +3513,66 @@ def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Pa
     return records
 
 
+def page_target(output: Path | None, stdin: bool) -> Path | None:
+    """Where a one-page run writes (a file, or STDIO for standard output); None for a run into a folder."""
+    if output is None:
+        return STDIO if stdin else None
+    if output == STDIO or (output.suffix.lower() in PAGE_SUFFIXES and not output.is_dir()):
+        return output
+    return output / f"{STDIN_NAME}.html" if stdin else None
+
+
+def render_one_page(inputs: list[Path], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
+    """Render the one input into target, a file or standard output: no index, no manifest."""
+    if failed:  # the input named is missing, already reported
+        return 1
+    if len(inputs) != 1:
+        build_parser().error(f"--output {target}: one page takes one input document ({len(inputs)} found)")
+    if target != STDIO:
+        if inside(target, DEFAULT_INPUT):
+            build_parser().error(f"--output {target}: pages are never written into {DEFAULT_INPUT.name}/")
+        problem = output_folder_problem(target.parent)
+        if problem:
+            error_line(f"{target.parent}: {problem}")
+            return 1
+    result = run_job(Job(inputs[0], target, options, args.templates))
+    if result["status"] == "error":
+        error_line(result["message"])
+        return 1
+    if not args.quiet and target != STDIO:
+        print(f"rendered 1, failed 0 -> {target}", file=sys.stderr)
+    if args.open:
+        open_in_browser(target)
+    return 0
+
+
+def open_in_browser(page: Path) -> None:
+    """Open a written page in the default browser, or say in one line which page to open."""
+    if page == STDIO:
+        warning_line("--open: the page went to standard output; there is no file to open")
+        return
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(page.resolve().as_uri())
+    except (webbrowser.Error, OSError):  # a BROWSER that names no runnable command, for one
+        opened = False
+    if not opened:
+        warning_line(f"--open: no browser could be started; open {page.resolve()} yourself")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
         build_parser().error("--jobs and --max-size take a positive number")
+    stdin = STDIO in args.paths
+    if stdin and len(args.paths) > 1:
+        build_parser().error("- (standard input) is one document: give it alone")
     if not args.paths and not DEFAULT_INPUT.is_dir():  # the installed command has no seeds/ to default to
         build_parser().error("no input: name the files or folders to render, or - to read standard input")
     paths = args.paths or [DEFAULT_INPUT]
-    options = Options(script=args.script, keep_punctuation=args.keep_punctuation, max_size=args.max_size)
+    options = Options(script=args.script, keep_punctuation=args.keep_punctuation, max_size=args.max_size,
+                      source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
     inputs, errors = collect_inputs(paths)
@@ -3475,7 +3593,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 1 if errors or len(documents) < len(inputs) else 0
 
-    out_dir = args.output
+    target = page_target(args.output, stdin)
+    if target is not None:
+        return render_one_page(inputs, len(errors), target, args, options)
+    out_dir = args.output or DEFAULT_OUTPUT
     if inside(out_dir, DEFAULT_INPUT):
         build_parser().error(f"--output {out_dir}: pages are never written into {DEFAULT_INPUT.name}/")
     problem = output_folder_problem(out_dir)
@@ -3521,10 +3642,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = f", unchanged {skipped}" if skipped else ""
         print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
     if args.open and records:
-        import webbrowser
-
-        target = out_dir / (records[0].href if len(records) == 1 else "index.html")
-        webbrowser.open(target.resolve().as_uri())
+        open_in_browser(out_dir / (records[0].href if len(records) == 1 else "index.html"))
     return 1 if failed else 0
 
 
@@ -3534,6 +3652,9 @@ def command() -> int:
         status = main()
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # what reads standard output stopped early (| head): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        return 1
     # The collections the interpreter runs on exit would walk every object of the run (~15 ms),
     # for memory the process is about to give back anyway.
     gc.freeze()
