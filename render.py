@@ -7,6 +7,7 @@ Pipeline, in the order this file reads: read and decode -> parse into an Article
 from __future__ import annotations
 
 import argparse
+import bisect
 import dataclasses
 import functools
 import gc
@@ -321,6 +322,7 @@ class Section:
 
     heading: str | None
     paragraphs: tuple[str, ...]
+    level: int = 2  # the heading's level on the page, 2 to 6 (the headline is the one h1)
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,7 @@ class Article:
             "encoding": self.encoding,
             "sections": [
                 {"heading": clean(s.heading) if s.heading is not None else None,
+                 "level": s.level if s.heading is not None else None,
                  "paragraphs": [clean(p) for p in s.paragraphs]}
                 for s in self.sections
             ],
@@ -1524,8 +1527,63 @@ def markdown_blocks(lines: list[str]) -> list[str]:
     return blocks
 
 
+# A code fence as Python-Markdown's fenced_code reads one: ``` or ~~~ at a line's start, then maybe a language
+# or {attributes}: "```python", "~~~ {.js}". It is a fence only when a line of the same fence closes it.
+CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}) *(?:\{.*\}|\.?[\w#.+-]*) *$")
+
+
+def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
+    """The ATX headings among lines, outside fenced code, by line number (an unclosed fence fences nothing)."""
+    closers: dict[str, list[int]] = {}  # each bare fence ("```"), the lines that hold it
+    for number, line in enumerate(lines):
+        if line.startswith(("```", "~~~")):
+            closers.setdefault(line.rstrip(" "), []).append(number)
+    headings, number = {}, 0
+    while number < len(lines):
+        line = lines[number]
+        fence = CODE_FENCE.match(line) if line.startswith(("```", "~~~")) else None
+        if fence:
+            same = closers.get(fence["fence"], [])
+            close = bisect.bisect_right(same, number)
+            if close < len(same):
+                number = same[close] + 1
+                continue
+        elif line.startswith("#"):
+            heading = ATX_HEADING.match(line)
+            if heading:
+                headings[number] = heading
+        number += 1
+    return headings
+
+
+# What a heading and a title may differ by and still be the same: emphasis marks, case, spacing.
+TITLE_MARKUP = str.maketrans("", "", "*_`")
+
+
+def same_title(heading: str, title: str) -> bool:
+    """Whether a heading repeats the title: "# *My* Post" and "my post"."""
+    return " ".join(clean(heading).translate(TITLE_MARKUP).casefold().split()) == \
+        " ".join(clean(title).translate(TITLE_MARKUP).casefold().split())
+
+
+def markdown_sections(lines: list[str], headings: dict[int, re.Match[str]]) -> list[Section]:
+    """The body split at every heading; levels shifted down by one when the body uses # (the page's h1 is the headline)."""
+    shift = 1 if any(len(h["hashes"]) == 1 for h in headings.values()) else 0
+    sections: list[tuple[str | None, int, list[str]]] = [(None, 2, [])]
+    for number, line in enumerate(lines):
+        heading = headings.get(number)
+        if heading:
+            sections.append((heading["text"], min(len(heading["hashes"]) + shift, 6), []))
+        else:
+            sections[-1][2].append(line)
+    return [Section(heading, tuple(markdown_blocks(body)), level) for heading, level, body in sections]
+
+
 def parse_markdown(text: str, name: str) -> Article:
-    """Parse a Markdown document with optional front matter into an Article."""
+    """Parse a Markdown document with optional front matter into an Article.
+
+    The title is the front matter's, else the first # heading; that heading leaves the body when it repeats the title.
+    """
     data, body, warnings = front_matter(text)
     block = FRONT_MATTER.match(text)
     meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
@@ -1534,24 +1592,13 @@ def parse_markdown(text: str, name: str) -> Article:
     toneless_ok = toneless_readings_ok(body)
     lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    fence = None
-    for line in lines:
-        m = FENCE.match(line)
-        if fence:
-            fence = None if m and m["fence"][0] == fence[0] else fence
-        elif m:
-            fence = m["fence"]
-        else:
-            heading = ATX_HEADING.match(line)
-            if heading and len(heading["hashes"]) == 1 and title is None:
-                title = heading["text"]
-                continue
-            if heading and len(heading["hashes"]) == 2:
-                sections.append((heading["text"], []))
-                continue
-        sections[-1][1].append(line)
-    built = tuple(Section(h, tuple(markdown_blocks(ls))) for h, ls in sections)
+    headings = markdown_headings(lines)
+    first = next((number for number, h in headings.items() if len(h["hashes"]) == 1), None)
+    if first is not None and (title is None or same_title(headings[first]["text"], title)):
+        heading = headings.pop(first)["text"]
+        title = title or heading
+        lines[first] = ""  # not deleted: the lines around it stay apart
+    built = tuple(markdown_sections(lines, headings))
     built = tuple(s for i, s in enumerate(built) if s.paragraphs or s.heading is not None or i > 0)
     sample = clean(" ".join(p for s in built for p in s.paragraphs))[:20000]
     lang = str(data.get("lang") or data.get("language") or detect_lang(sample))
@@ -1709,7 +1756,7 @@ def article_blocks(article: Article) -> list[str]:
         if number:
             blocks.append(SECTION_BREAK)
         if section.heading is not None:
-            blocks.append("## " + (section.heading if article.markdown else escape_markdown(section.heading)))
+            blocks.append("#" * section.level + " " + (section.heading if article.markdown else escape_markdown(section.heading)))
         blocks.extend(section.paragraphs if article.markdown else map(escape_markdown, section.paragraphs))
         if section.heading is None and not section.paragraphs:
             blocks.append("")  # an empty section still gets its place between the breaks
@@ -1933,11 +1980,10 @@ def inline_html(text: str) -> str:
 
 
 SECTION_BREAK_HTML = f"<p>{SECTION_BREAK}</p>"  # a SECTION_BREAK paragraph once converted
-H2_OPEN = re.compile(r"<h2>")
 
 SANITIZE_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
-    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 }
@@ -1985,6 +2031,15 @@ def sanitize(html: str) -> str:
     return nh3.clean(html, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
                      url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow",
                      strip_comments=True)
+
+
+# A level-one heading's tags: <h1>, <h1 lang="en">, </h1>.
+H1_TAG = re.compile(r"<(/?)h1\b")
+
+
+def one_headline(html: str) -> str:
+    """A Markdown body's HTML with each h1 left (raw HTML, a heading after an unclosed fence) made an h2."""
+    return H1_TAG.sub(r"<\1h2", html) if "<h1" in html else html
 
 
 # Text documents longer than this are converted a slice at a time (see convert_markdown).
@@ -2037,16 +2092,16 @@ def body_html(article: Article) -> list[dict]:
     else:
         html = convert_markdown("\n\n".join(blocks), False, all(map(one_line_block, blocks)))
     if article.markdown:
-        html = sanitize(html)
+        html = one_headline(sanitize(html))
     chunks = section_chunks(html)
     taken: set[str] = set()
     rendered = []
     for section, chunk in zip(article.sections, chunks):
         section_id = slug(section.heading, taken) if section.heading is not None else None
         if section_id:
-            chunk = H2_OPEN.sub(f'<h2 id="{section_id}">', chunk, count=1)
+            chunk = chunk.replace(f"<h{section.level}>", f'<h{section.level} id="{section_id}">', 1)
         rendered.append({"id": section_id, "heading": clean(section.heading) if section.heading else None,
-                         "html": ruby_html(chunk)})
+                         "level": section.level, "html": ruby_html(chunk)})
     return rendered
 
 
@@ -2231,13 +2286,21 @@ def page_context(article: Article) -> dict:
         "minutes_display": ui["minutes"].format(n=reading_minutes(article)),
         "description": description_of(article),
         "sections": sections,
-        "toc": [s for s in sections if s["id"]] if sum(1 for s in sections if s["id"]) >= 2 else [],
+        "toc": contents_of(sections),
         "boilerplate": [clean(line) for line in article.boilerplate],
         "removed_label": ui["removed"].format(n=len(article.boilerplate)),
         "json_ld": json_ld(article),
         "generator": f"render.py {__version__}",
         "build_date": build_date(),
     }
+
+
+def contents_of(sections: list[dict]) -> list[dict]:
+    """The contents list: the headed sections at the top level in use, when there are two or more."""
+    headed = [s for s in sections if s["id"]]
+    top = min((s["level"] for s in headed), default=2)
+    listed = [s for s in headed if s["level"] == top]
+    return listed if len(listed) >= 2 else []
 
 
 def build_date() -> str | None:
@@ -3020,7 +3083,7 @@ def restore(article: Article, options: Options) -> Article:
     title = fix(article.title, "title")
     sections = tuple(
         Section(fix(s.heading, "heading", i) if s.heading is not None else None,
-                tuple(fix(p, "paragraph", i, j) for j, p in enumerate(s.paragraphs)))
+                tuple(fix(p, "paragraph", i, j) for j, p in enumerate(s.paragraphs)), s.level)
         for i, s in enumerate(article.sections))
     plain = dataclasses.replace(how, markdown=False)
     metadata = {name: restore_text(value, plain, detect=False)[0] if value else value
