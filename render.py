@@ -325,6 +325,13 @@ class Section:
     level: int = 2  # the heading's level on the page, 2 to 6 (the headline is the one h1)
 
 
+class MetaValues(dict):
+    """Front-matter values beyond the Article's own fields, for templates (article.meta.tags); a missing key reads as ""."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
 class Article:
     """A parsed document. Texts keep pinyin readings as RUBY_OPEN reading RUBY_CLOSE."""
@@ -342,6 +349,8 @@ class Article:
     encoding: str = "utf-8"
     markdown: bool = False  # paragraphs are Markdown source, not plain text
     meta_lines: tuple[str, ...] = ()  # the raw lines the metadata came from, so no input text is lost
+    meta: MetaValues = field(default_factory=MetaValues, hash=False)  # front matter beyond the fields above
+    images: tuple[str, ...] = ()  # the image URLs a Markdown body shows, in order, each once
 
     def to_json(self) -> dict:
         """The article as the --json contract describes it: every text clean."""
@@ -1619,12 +1628,109 @@ def parse_markdown(text: str, name: str) -> Article:
         warnings.append({"kind": "title", "message": "no title found; using the file name"})
     views = data.get("views")
     return Article(
+        meta=MetaValues({key: value for key, value in data.items() if key not in ARTICLE_FRONT_MATTER}),
+        images=markdown_images([p for section in built for p in section.paragraphs]),
         name=name, title=title, date=date,
         source=str(data["source"]) if data.get("source") else None,
         author=", ".join(map(str, data["author"])) if isinstance(data.get("author"), list) else (str(data["author"]) if data.get("author") else None),
         views=views if isinstance(views, int) else None,
         lang=lang, sections=built, warnings=tuple(warnings), markdown=True, meta_lines=meta_lines,
     )
+
+
+# Front-matter keys that become the Article's own fields; the others go to article.meta.
+ARTICLE_FRONT_MATTER = frozenset({"title", "date", "source", "author", "lang", "language", "views"})
+# The image patterns stop at the next "[" or "<" (alt texts and tags hold none), so that a text full of
+# unclosed "![" or "<img" is scanned in linear time.
+# An image in Markdown: ![alt](chart.png "title"), ![alt](<my chart.png>).
+MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<plain>[^\s()<]+))")
+# A reference image, ![alt][chart], ![chart][] or ![chart], whose URL a definition gives: [chart]: img/chart.png
+REFERENCE_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\](?!\()(?:\[(?P<ref>[^\[\]\n]*)\])?")
+LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]\n]+)\]:[ \t]*<?(?P<url>[^\s<>]+)>?", re.M)
+# The src of an HTML image: <img src="a.png">, <IMG alt=x src=a.png>.
+HTML_IMAGE = re.compile(r"<img\b[^<>]*?\ssrc\s*=\s*(?:\"(?P<double>[^\"<>]*)\"|'(?P<single>[^'<>]*)'|(?P<bare>[^\s<>]+))", re.I)
+BACKTICK_RUN = re.compile(r"`+")  # opens or closes a code span: `code`, ``co`de``
+
+
+def without_code_spans(text: str) -> str:
+    """Text without its code spans, whose content shows as typed: each run of backticks closes at the next of its length."""
+    runs = [m.span() for m in BACKTICK_RUN.finditer(text)]
+    by_length: dict[int, list[int]] = {}  # run length: the runs of that length, by index
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    pieces, last, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        close = bisect.bisect_right(same, index)
+        if close == len(same):  # never closed: plain backticks
+            index += 1
+            continue
+        pieces.append(text[last:start])
+        last, index = runs[same[close]][1], same[close] + 1
+    return "".join(pieces) + text[last:]
+
+
+def markdown_images(blocks: list[str]) -> tuple[str, ...]:
+    """The image URLs that Markdown blocks show, in order, each once (code blocks and spans left out)."""
+    text = "\n\n".join(without_code_spans(block) if "`" in block else block for block in blocks
+                        if not block.startswith(("```", "~~~", "    ", "\t")))
+    if "![" not in text and "<img" not in text.lower():
+        return ()
+    import html
+
+    found = [(m.start(), m["angled"] if m["angled"] is not None else m["plain"]) for m in MARKDOWN_IMAGE.finditer(text)]
+    found += [(m.start(), html.unescape(next(v for v in m.group("double", "single", "bare") if v is not None)))
+              for m in HTML_IMAGE.finditer(text)]
+    definitions = {m["ref"].casefold(): m["url"] for m in LINK_DEFINITION.finditer(text)}
+    found += [(m.start(), definitions[key]) for m in REFERENCE_IMAGE.finditer(text)
+              if (key := (m["ref"] or m["alt"]).casefold()) in definitions]
+    return tuple(dict.fromkeys(url for _start, url in sorted(found) if url))
+
+
+# Why an image will not show, by image_kind(); "missing" is found at the edge (local_images).
+IMAGE_WARNINGS = {
+    "remote": "image {url} is remote: the page's Content-Security-Policy blocks it (--remote-images allows https: images)",
+    "insecure": "image {url} is remote over http: the page blocks it even with --remote-images (only https: images load)",
+    "scheme": "image {url} is removed from the page (not an http, https or relative URL)",
+    "absolute": "image {url} is an absolute path: not copied beside the page (give a path relative to the document)",
+    "outside": "image {url} lies outside the document's folder: not copied beside the page",
+    "missing": "image {url} is not found beside the document: the page shows it broken",
+}
+
+
+def image_kind(url: str, remote_images: bool) -> tuple[str, str]:
+    """What a page does with an image URL: ("local", relative path to copy), ("shown", ""), ("none", "")
+    for a bare #fragment, or an IMAGE_WARNINGS key and the URL."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") or (not scheme and url.startswith("//")):
+        return ("shown", "") if remote_images and scheme == "https" else (
+            "insecure" if remote_images else "remote", url)
+    if len(scheme) > 1:  # one letter is a Windows drive: C:/charts/a.png
+        return "scheme", url
+    path = unquote(parts.path).replace("\\", "/")
+    if not path:
+        return "none", ""
+    if scheme or path.startswith("/"):
+        return "absolute", url
+    import posixpath
+
+    relative = posixpath.normpath(path)
+    return ("outside", url) if relative == ".." or relative.startswith("../") else ("local", relative)
+
+
+def image_warning(kind: str, url: str) -> dict:
+    return {"kind": "image", "message": IMAGE_WARNINGS[kind].format(url=url), "image": url}
+
+
+def with_image_warnings(article: Article, options: Options) -> Article:
+    """The article with a warning for each image the page cannot show as it stands (remote, absolute, outside...)."""
+    kinds = [(image_kind(url, options.remote_images)[0], url) for url in article.images]
+    warnings = tuple(image_warning(kind, url) for kind, url in kinds if kind in IMAGE_WARNINGS)
+    return dataclasses.replace(article, warnings=article.warnings + warnings) if warnings else article
 
 
 def parse_document(text: str, name: str, markdown: bool = False) -> Article:
@@ -2269,7 +2375,7 @@ def title_html(title: str, title_text: str) -> str:
     return inline_html(title)
 
 
-def page_context(article: Article) -> dict:
+def page_context(article: Article, options: Options = Options()) -> dict:
     """Everything the page template shows, computed here so the template stays logic-free."""
     sections = body_html(article)
     ui = ui_text(article.lang)
@@ -2292,6 +2398,7 @@ def page_context(article: Article) -> dict:
         "json_ld": json_ld(article),
         "generator": f"render.py {__version__}",
         "build_date": build_date(),
+        "remote_images": options.remote_images,  # the Content-Security-Policy lets https: images load
     }
 
 
@@ -2313,9 +2420,9 @@ def build_date() -> str | None:
     return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_page(article: Article, templates: Path | None = None) -> str:
+def render_page(article: Article, templates: Path | None = None, options: Options = Options()) -> str:
     """The standalone HTML page of an article."""
-    return template_environment(templates).get_template("page.html").render(page_context(article))
+    return template_environment(templates).get_template("page.html").render(page_context(article, options))
 
 
 def render_index(records: list[PageRecord], templates: Path | None = None, lang: str = "und") -> str:
@@ -2329,7 +2436,7 @@ def index_chunks(records: list[PageRecord], templates: Path | None = None, lang:
     langs = {r.lang for r in records}
     lang = langs.pop() if len(langs) == 1 else lang
     return template_environment(templates).get_template("index.html").generate(
-        entries=ordered, lang=lang, ui=ui_text(lang), generator=f"render.py {__version__}")
+        entries=ordered, lang=lang, ui=ui_text(lang), generator=f"render.py {__version__}", remote_images=False)
 
 
 # ---------------------------------------------------------------------------
@@ -3104,6 +3211,7 @@ def read_article(text: str, name: str, markdown: bool = False, options: Options 
                  encoding: str = "utf-8") -> Article:
     """The restored Article of one decoded document."""
     article = restore(parse_document(text, name, markdown), options)
+    article = with_image_warnings(article, options) if article.images else article
     return article if encoding == article.encoding else dataclasses.replace(article, encoding=encoding)
 
 
@@ -3111,7 +3219,7 @@ def render_document(text: str, name: str, markdown: bool = False, options: Optio
                     templates: Path | None = None, encoding: str = "utf-8") -> tuple[str, dict]:
     """Page HTML and --json metadata for one decoded document: text and name in, page out."""
     article = read_article(text, name, markdown, options, encoding)
-    return render_page(article, templates), article.to_json()
+    return render_page(article, templates, options), article.to_json()
 
 
 def analyse_document(text: str, name: str, markdown: bool = False, options: Options = Options(),
@@ -3205,18 +3313,57 @@ def write_page(path: Path, page: str) -> None:
 
 
 def write_atomic(path: Path, content) -> None:
-    """Write a text (or an iterator of pieces) through a temporary file and a rename: no reader sees half a page."""
+    """Write a text, bytes or an iterator of text pieces through a temporary file and a rename: no reader sees half a page."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as file:
-            if isinstance(content, str):
+        if isinstance(content, bytes):
+            with open(tmp, "wb") as file:
                 file.write(content)
-            else:
-                file.writelines(content)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as file:
+                if isinstance(content, str):
+                    file.write(content)
+                else:
+                    file.writelines(content)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def local_images(article: Article, folder: Path) -> tuple[list[tuple[Path, str]], list[dict]]:
+    """The article's relative images found in folder, as (file, relative path), and a warning for each that is not."""
+    found, warnings = [], []
+    for url in article.images:
+        kind, relative = image_kind(url, False)
+        if kind != "local":
+            continue
+        source = folder / relative
+        if not source.is_file():
+            warnings.append(image_warning("missing", url))
+        elif not inside(source, folder):  # a link that leads out of the document's folder
+            warnings.append(image_warning("outside", url))
+        else:
+            found.append((source, relative))
+    return found, warnings
+
+
+def copy_images(images: list[tuple[Path, str]], out_dir: Path) -> list[str]:
+    """Copy each (file, relative path) to the same relative path in out_dir; a message for each that fails."""
+    problems = []
+    for source, relative in images:
+        target = out_dir / relative
+        try:
+            if same_file(source, target):  # the page is written beside its document
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not inside(target.parent, out_dir):  # a link in the output folder that leads out of it
+                problems.append(f"image {relative}: {target.parent} leads outside {out_dir}: not copied")
+                continue
+            write_atomic(target, source.read_bytes())
+        except OSError as error:
+            problems.append(f"image {relative}: cannot copy it to {target}: {error.strerror or error}")
+    return problems
 
 
 def renderer_fingerprint(templates: Path | None, options: Options) -> str:
@@ -3329,13 +3476,22 @@ def run_job(job: Job) -> dict:
         text, encoding = decode_document(data)
         markdown = reads_as_markdown(job.path, job.options)
         name = safe_stem(job.path) if job.output in (None, STDIO) else job.output.stem
-        if job.output is None:
-            return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
-        digest = input_hash(data, job.fingerprint)
         article = read_article(text, name, markdown, job.options, encoding)
-        write_page(job.output, render_page(article, job.templates))
+        images, missing = local_images(article, Path.cwd() if job.path == STDIO else job.path.parent) \
+            if article.images else ([], [])
+        if missing:
+            article = dataclasses.replace(article, warnings=article.warnings + tuple(missing))
+        notes = [f"{input_label(job.path)}: {w['message']}" for w in article.warnings if w["kind"] == "image"]
+        if job.output is None:
+            return {"status": "ok", "meta": article.to_json(), "warnings": notes}
+        digest = input_hash(data, job.fingerprint)
+        write_page(job.output, render_page(article, job.templates, job.options))
+        if job.output == STDIO:
+            notes += [f"{STDIN_NAME}: image {relative} is not copied: the page went to standard output" for _, relative in images]
+        else:
+            notes += [f"{input_label(job.path)}: {problem}" for problem in copy_images(images, job.output.parent)]
         # Only what the index and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": index_fields(article), "hash": digest}
+        return {"status": "ok", "meta": index_fields(article), "hash": digest, "warnings": notes}
     except DocumentError as error:
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
@@ -3467,6 +3623,12 @@ def error_line(message: str) -> None:
 
 def warning_line(message: str) -> None:
     print(f"{program_name()}: warning: {one_line(message)}", file=sys.stderr)
+
+
+def warning_lines(result: dict) -> None:
+    """A job's warnings for the reader of the terminal (images the page cannot show), one line each."""
+    for message in result.get("warnings", ()):
+        warning_line(message)
 
 
 def load_manifest(out_dir: Path) -> dict:
@@ -3602,6 +3764,7 @@ def render_one_page(inputs: list[Path], failed: int, target: Path, args: argpars
     if result["status"] == "error":
         error_line(result["message"])
         return 1
+    warning_lines(result)
     if not args.quiet and target != STDIO:
         print(f"rendered 1, failed 0 -> {target}", file=sys.stderr)
     if args.open:
@@ -3651,6 +3814,7 @@ def main(argv: list[str] | None = None) -> int:
             if result["status"] == "error":
                 error_line(result["message"])
             else:
+                warning_lines(result)
                 documents.append(result["meta"])
         json.dump(documents, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -3689,6 +3853,7 @@ def main(argv: list[str] | None = None) -> int:
             error_line(result["message"])
             failed += 1
             continue
+        warning_lines(result)
         if unchanged is not None:
             skipped += 1
             new_manifest[name] = PageRecord.of(name, unchanged.get("hash"), unchanged)
