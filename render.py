@@ -2432,11 +2432,81 @@ def render_index(records: list[PageRecord], templates: Path | None = None, lang:
 
 def index_chunks(records: list[PageRecord], templates: Path | None = None, lang: str = "und"):
     """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
+    return template_environment(templates).get_template("index.html").generate(index_context(records, lang))
+
+
+def index_context(records: list[PageRecord], lang: str = "und") -> dict:
+    """Everything the index template shows: the entries newest first, and the language they share."""
     ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
     langs = {r.lang for r in records}
     lang = langs.pop() if len(langs) == 1 else lang
-    return template_environment(templates).get_template("index.html").generate(
-        entries=ordered, lang=lang, ui=ui_text(lang), generator=f"render.py {__version__}", remote_images=False)
+    return {"entries": ordered, "lang": lang, "ui": ui_text(lang), "generator": f"render.py {__version__}",
+            "remote_images": False}
+
+
+def template_problem(templates: Path) -> str | None:
+    """The first problem in the templates a run over templates would use, as one line; None when there is none.
+
+    page.html and index.html are compiled with all they extend and include, and every variable they read
+    must be one their context gives (page_context, index_context), a Jinja2 global, or one they set.
+    """
+    import jinja2
+    from jinja2 import meta, nodes
+
+    environment = template_environment(templates)
+    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), "index.html": set(index_context([]))}
+    for root, given in contexts.items():
+        pending, seen, trees = [(root, "", False)], set(), []
+        while pending:
+            name, where, optional = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                source, filename, _ = environment.loader.get_source(environment, name)
+                trees.append((filename, environment.parse(source, name, filename)))
+            except jinja2.TemplateNotFound:
+                if not optional:
+                    return f"{where}template {name} is in neither {templates} nor the built-in templates"
+                continue
+            except jinja2.TemplateSyntaxError as error:
+                return f"template {error.filename}, line {error.lineno}: {error.message}"
+            for node in trees[-1][1].find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+                if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                    pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
+                                    getattr(node, "ignore_missing", False)))
+        # Names a template of the chain sets (a block of a child may read what its parent sets, and back).
+        known = given | set(environment.globals) | {n.name for _, tree in trees for n in tree.find_all(nodes.Name)
+                                                    if n.ctx != "load"}
+        for filename, tree in trees:
+            unknown = meta.find_undeclared_variables(tree) - known
+            if unknown:
+                line, name = min((n.lineno, n.name) for n in tree.find_all(nodes.Name) if n.name in unknown)
+                return (f"template {filename}, line {line}: '{name}' is undefined ({root.split('.')[0]} templates get: "
+                        f"{', '.join(sorted(given))})")
+    return None
+
+
+# How Jinja2 names a missing attribute: "'render.Article object' has no attribute 'tags'" (or '__main__.Article').
+ATTRIBUTE_MISSING = re.compile(r"^'(?:[\w.]+\.)?(?P<type>\w+) object' has no attribute '(?P<name>[^']*)'$")
+
+
+def template_error(error: Exception) -> str | None:
+    """A Jinja2 error raised while rendering, as one line naming the template and its line; None for other errors."""
+    if not type(error).__module__.startswith("jinja2"):
+        return None
+    import traceback
+
+    message = getattr(error, "message", None) or str(error)
+    missing = ATTRIBUTE_MISSING.match(message)
+    if missing:
+        message = f"{missing['type']} has no attribute '{missing['name']}'" + (
+            f" (front-matter keys are in article.meta: article.meta.{missing['name']})" if missing["type"] == "Article" else "")
+    # Jinja2 rewrites the traceback so that a template's frames carry its file name and line.
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")]
+    if getattr(error, "lineno", None) and getattr(error, "filename", None):  # a syntax error
+        return f"template {error.filename}, line {error.lineno}: {message}"
+    return f"template {frames[-1].filename}, line {frames[-1].lineno}: {message}" if frames else f"template error: {message}"
 
 
 # ---------------------------------------------------------------------------
@@ -3499,7 +3569,8 @@ def run_job(job: Job) -> dict:
             return {"status": "error", "message": one_line(f"{job.path}: cannot be read ({error.strerror or error})")}
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: cannot write {job.output}: {error.strerror or error}")}
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
-        return {"status": "error", "message": one_line(f"{input_label(job.path)}: internal error: {type(error).__name__}: {error}")}
+        problem = template_error(error) or f"internal error: {type(error).__name__}: {error}"
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: {problem}")}
 
 
 def input_label(path: Path) -> str:
@@ -3735,6 +3806,12 @@ def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Pa
     except OSError as error:
         error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
         return None
+    except Exception as error:  # a user's index.html that breaks while it renders
+        problem = template_error(error)
+        if problem is None:
+            raise
+        error_line(f"{out_dir / 'index.html'}: {problem}")
+        return None
     return records
 
 
@@ -3801,6 +3878,11 @@ def main(argv: list[str] | None = None) -> int:
                       source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
+    if args.templates and not args.json:  # checked before any document is read
+        problem = template_problem(args.templates)
+        if problem:
+            error_line(problem)
+            return 2
     inputs, errors = collect_inputs(paths)
     if len(inputs) > 1:
         gc.enable()  # off since start-up when run as a script (see the top of this file): a batch needs it
