@@ -3,6 +3,7 @@ before any document is read when it can be told up front, one line per document 
 Front matter beyond the known fields reaches templates as article.meta."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from conftest import FIXTURES, ROOT, SEED, run_cli
@@ -116,3 +117,13 @@ def test_built_in_templates_pass_the_check():
 def test_json_never_looks_at_templates(tmp_path):
     folder = theme(tmp_path, page_html="{{ broken")
     assert run_cli("--json", SEED, "--templates", folder).returncode == 0
+
+
+def test_readme_lists_every_template_variable():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.split(r"\n##+ ", readme.split("### Template variables\n", 1)[1], maxsplit=1)[0]
+    context = render.page_context(render.Article(name="x", title="x"))
+    names = (set(context) | set(context["ui"]) | set(render.index_context([])) | set(render.PageRecord._fields)
+             | {"date_display"} | {f.name for f in dataclasses.fields(render.Article)} | {"csp_hash"})
+    missing = sorted(name for name in names if f"`{name}`" not in section)
+    assert missing == [], f"README's template variables lack {missing}"
