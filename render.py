@@ -57,8 +57,12 @@ __all__ = [
 __version__ = "1.0.0"
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_INPUT = HERE / "seeds"
+COMMAND = "article-pages"  # the console command pip and pipx install (pyproject.toml), which runs command()
+DEFAULT_INPUT = HERE / "seeds"  # a checkout's seeds; an installed copy has none
 DEFAULT_OUTPUT = Path("out")
+STDIO = Path("-")  # as an input, standard input; as --output, standard output
+STDIN_NAME = "stdin"  # the page name of a document read from standard input
+PAGE_SUFFIXES = (".html", ".htm")  # an --output with one of these is one page's file, not a folder
 BUILTIN_TEMPLATES = HERE / "templates"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -82,6 +86,14 @@ class Section:
 
     heading: str | None
     paragraphs: tuple[str, ...]
+    level: int = 2  # the heading's level on the page, 2 to 6 (the headline is the one h1)
+
+
+class MetaValues(dict):
+    """Front-matter values beyond the Article's own fields, for templates (article.meta.tags); a missing key reads as ""."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,8 @@ class Article:
     encoding: str = "utf-8"
     markdown: bool = False  # paragraphs are Markdown source, not plain text
     meta_lines: tuple[str, ...] = ()  # the raw lines the metadata came from, so no input text is lost
+    meta: MetaValues = field(default_factory=MetaValues, hash=False)  # front matter beyond the fields above
+    images: tuple[str, ...] = ()  # the image URLs a Markdown body shows, in order, each once
 
     def to_json(self) -> dict:
         """The article as the --json contract describes it: every text clean."""
@@ -115,6 +129,7 @@ class Article:
             "encoding": self.encoding,
             "sections": [
                 {"heading": clean(s.heading) if s.heading is not None else None,
+                 "level": s.level if s.heading is not None else None,
                  "paragraphs": [clean(p) for p in s.paragraphs]}
                 for s in self.sections
             ],
@@ -131,6 +146,8 @@ class Options:
     script: str = "original"
     keep_punctuation: bool = False
     max_size: int = DEFAULT_MAX_SIZE
+    source_format: str | None = None  # "text" or "markdown" for every input (--from); None: by file extension
+    remote_images: bool = False  # pages may load https: images (--remote-images)
 
 
 class DocumentError(Exception):
@@ -295,7 +312,7 @@ DAMAGE_MESSAGES = {
 # What the sanitizer keeps of a Markdown document's HTML.
 SANITIZE_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
-    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
 }
@@ -306,6 +323,7 @@ SANITIZE_ATTRIBUTES = {
 }
 SANITIZE_URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "background", "srcset"})
+SECTION_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})  # each starts a section of a Markdown document's page
 VOID_ELEMENTS = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
 # Python-Markdown's cost on one block grows with its length times its inline matches: beyond this
 # product (~1 s of Python-Markdown) a paragraph is shown as literal text.
@@ -472,12 +490,17 @@ MARKDOWN_MATCH_CHARS = re.compile(r"[&<>\\`*_\[\]{}!|#]")
 BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)  # \[ or [ or ]
 LIVE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")  # a "[" no backslash escapes
 TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")  # the "<" of <b>, </p>, <!--, and any ">"
-H2_ELEMENT = re.compile(r"<h2(?P<attributes>[^>]*)>(?P<inner>.*?)</h2>", re.S)  # <h2 lang="en">Notes</h2>
+# A section's heading as Python-Markdown and nh3 write it: <h2>Notes</h2>, <h3 lang="en">Notes</h3>.
+HEADING_ELEMENT = re.compile(r"<h(?P<level>[2-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
+H1_TAG = re.compile(r"<(/?)h1\b")  # a level-one heading's tags: <h1>, <h1 lang="en">, </h1>
 TAG = re.compile(r"<[^>]*>")  # <em>, </em>
 # A tag of well-formed HTML, its quoted attribute values allowed to hold ">": <a title="a>b">, </p>
 HTML_TAG = re.compile(r"<(?P<closing>/)?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 PARAGRAPH_BREAK = re.compile("\n\n")
 MARKDOWN_MARKS = re.compile(r"[#*_`>\[\]()!|]+")  # what a Markdown paragraph's description leaves out: "**", "[", "]("
+
+# How Jinja2 names a missing attribute: "'render.Article object' has no attribute 'tags'" (or '__main__.Article').
+ATTRIBUTE_MISSING = re.compile(r"^'(?:[\w.]+\.)?(?P<type>\w+) object' has no attribute '(?P<name>[^']*)'$")
 
 # Sanitizing. A script or document URL once tabs, newlines, spaces and controls are gone: "java\tscript:".
 DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
@@ -760,6 +783,24 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
     if len(data) > max_size:  # the file grew while it was read
         raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
     return data
+
+
+def read_input(path: Path, max_size: int) -> bytes:
+    """The bytes of one input: standard input for "-" (read in pieces, up to max_size), else a file's."""
+    if path != STDIO:
+        return read_bytes_safely(path, max_size)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise DocumentError("standard input is closed")
+    data = bytearray()
+    while len(data) <= max_size:
+        piece = stream.read1(1 << 20)  # read(max_size + 1) would allocate max_size bytes up front
+        if not piece:
+            break
+        data += piece
+    if len(data) > max_size:
+        raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
+    return bytes(data)
 
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
@@ -1435,8 +1476,63 @@ def markdown_blocks(lines: list[str]) -> list[str]:
     return blocks
 
 
+# A code fence as Python-Markdown's fenced_code reads one: ``` or ~~~ at a line's start, then maybe a language
+# or {attributes}: "```python", "~~~ {.js}". It is a fence only when a line of the same fence closes it.
+CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}) *(?:\{.*\}|\.?[\w#.+-]*) *$")
+
+
+def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
+    """The ATX headings among lines, outside fenced code, by line number (an unclosed fence fences nothing)."""
+    closers: dict[str, list[int]] = {}  # each bare fence ("```"), the lines that hold it
+    for number, line in enumerate(lines):
+        if line.startswith(("```", "~~~")):
+            closers.setdefault(line.rstrip(" "), []).append(number)
+    headings, number = {}, 0
+    while number < len(lines):
+        line = lines[number]
+        fence = CODE_FENCE.match(line) if line.startswith(("```", "~~~")) else None
+        if fence:
+            same = closers.get(fence["fence"], [])
+            close = bisect.bisect_right(same, number)
+            if close < len(same):
+                number = same[close] + 1
+                continue
+        elif line.startswith("#"):
+            heading = ATX_HEADING.match(line)
+            if heading:
+                headings[number] = heading
+        number += 1
+    return headings
+
+
+# What a heading and a title may differ by and still be the same: emphasis marks, case, spacing.
+TITLE_MARKUP = str.maketrans("", "", "*_`")
+
+
+def same_title(heading: str, title: str) -> bool:
+    """Whether a heading repeats the title: "# *My* Post" and "my post"."""
+    return " ".join(clean(heading).translate(TITLE_MARKUP).casefold().split()) == \
+        " ".join(clean(title).translate(TITLE_MARKUP).casefold().split())
+
+
+def markdown_sections(lines: list[str], headings: dict[int, re.Match[str]]) -> list[Section]:
+    """The body split at every heading; levels shifted down by one when the body uses # (the page's h1 is the headline)."""
+    shift = 1 if any(len(h["hashes"]) == 1 for h in headings.values()) else 0
+    sections: list[tuple[str | None, int, list[str]]] = [(None, 2, [])]
+    for number, line in enumerate(lines):
+        heading = headings.get(number)
+        if heading:
+            sections.append((heading["text"], min(len(heading["hashes"]) + shift, 6), []))
+        else:
+            sections[-1][2].append(line)
+    return [Section(heading, tuple(markdown_blocks(body)), level) for heading, level, body in sections]
+
+
 def parse_markdown(text: str, name: str) -> Article:
-    """Parse a Markdown document with optional front matter into an Article."""
+    """Parse a Markdown document with optional front matter into an Article.
+
+    The title is the front matter's, else the first # heading; that heading leaves the body when it repeats the title.
+    """
     data, body, warnings = front_matter(text)
     block = FRONT_MATTER.match(text)
     meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
@@ -1445,24 +1541,13 @@ def parse_markdown(text: str, name: str) -> Article:
     toneless_ok = toneless_readings_ok(body)
     lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    fence = None
-    for line in lines:
-        m = FENCE.match(line)
-        if fence:
-            fence = None if m and m["fence"][0] == fence[0] else fence
-        elif m:
-            fence = m["fence"]
-        else:
-            heading = ATX_HEADING.match(line)
-            if heading and len(heading["hashes"]) == 1 and title is None:
-                title = heading["text"]
-                continue
-            if heading and len(heading["hashes"]) == 2:
-                sections.append((heading["text"], []))
-                continue
-        sections[-1][1].append(line)
-    built = tuple(Section(h, tuple(markdown_blocks(ls))) for h, ls in sections)
+    headings = markdown_headings(lines)
+    first = next((number for number, h in headings.items() if len(h["hashes"]) == 1), None)
+    if first is not None and (title is None or same_title(headings[first]["text"], title)):
+        heading = headings.pop(first)["text"]
+        title = title or heading
+        lines[first] = ""  # not deleted: the lines around it stay apart
+    built = tuple(markdown_sections(lines, headings))
     built = tuple(s for i, s in enumerate(built) if s.paragraphs or s.heading is not None or i > 0)
     sample = clean(" ".join(p for s in built for p in s.paragraphs))[:20000]
     lang = str(data.get("lang") or data.get("language") or detect_lang(sample))
@@ -1483,12 +1568,109 @@ def parse_markdown(text: str, name: str) -> Article:
         warnings.append({"kind": "title", "message": "no title found; using the file name"})
     views = data.get("views")
     return Article(
+        meta=MetaValues({key: value for key, value in data.items() if key not in ARTICLE_FRONT_MATTER}),
+        images=markdown_images([p for section in built for p in section.paragraphs]),
         name=name, title=title, date=date,
         source=str(data["source"]) if data.get("source") else None,
         author=", ".join(map(str, data["author"])) if isinstance(data.get("author"), list) else (str(data["author"]) if data.get("author") else None),
         views=views if isinstance(views, int) else None,
         lang=lang, sections=built, warnings=tuple(warnings), markdown=True, meta_lines=meta_lines,
     )
+
+
+# Front-matter keys that become the Article's own fields; the others go to article.meta.
+ARTICLE_FRONT_MATTER = frozenset({"title", "date", "source", "author", "lang", "language", "views"})
+# The image patterns stop at the next "[" or "<" (alt texts and tags hold none), so that a text full of
+# unclosed "![" or "<img" is scanned in linear time.
+# An image in Markdown: ![alt](chart.png "title"), ![alt](<my chart.png>).
+MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<plain>[^\s()<]+))")
+# A reference image, ![alt][chart], ![chart][] or ![chart], whose URL a definition gives: [chart]: img/chart.png
+REFERENCE_IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\](?!\()(?:\[(?P<ref>[^\[\]\n]*)\])?")
+LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]\n]+)\]:[ \t]*<?(?P<url>[^\s<>]+)>?", re.M)
+# The src of an HTML image: <img src="a.png">, <IMG alt=x src=a.png>.
+HTML_IMAGE = re.compile(r"<img\b[^<>]*?\ssrc\s*=\s*(?:\"(?P<double>[^\"<>]*)\"|'(?P<single>[^'<>]*)'|(?P<bare>[^\s<>]+))", re.I)
+BACKTICK_RUN = re.compile(r"`+")  # opens or closes a code span: `code`, ``co`de``
+
+
+def without_code_spans(text: str) -> str:
+    """Text without its code spans, whose content shows as typed: each run of backticks closes at the next of its length."""
+    runs = [m.span() for m in BACKTICK_RUN.finditer(text)]
+    by_length: dict[int, list[int]] = {}  # run length: the runs of that length, by index
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    pieces, last, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        close = bisect.bisect_right(same, index)
+        if close == len(same):  # never closed: plain backticks
+            index += 1
+            continue
+        pieces.append(text[last:start])
+        last, index = runs[same[close]][1], same[close] + 1
+    return "".join(pieces) + text[last:]
+
+
+def markdown_images(blocks: list[str]) -> tuple[str, ...]:
+    """The image URLs that Markdown blocks show, in order, each once (code blocks and spans left out)."""
+    text = "\n\n".join(without_code_spans(block) if "`" in block else block for block in blocks
+                        if not block.startswith(("```", "~~~", "    ", "\t")))
+    if "![" not in text and "<img" not in text.lower():
+        return ()
+    import html
+
+    found = [(m.start(), m["angled"] if m["angled"] is not None else m["plain"]) for m in MARKDOWN_IMAGE.finditer(text)]
+    found += [(m.start(), html.unescape(next(v for v in m.group("double", "single", "bare") if v is not None)))
+              for m in HTML_IMAGE.finditer(text)]
+    definitions = {m["ref"].casefold(): m["url"] for m in LINK_DEFINITION.finditer(text)}
+    found += [(m.start(), definitions[key]) for m in REFERENCE_IMAGE.finditer(text)
+              if (key := (m["ref"] or m["alt"]).casefold()) in definitions]
+    return tuple(dict.fromkeys(url for _start, url in sorted(found) if url))
+
+
+# Why an image will not show, by image_kind(); "missing" is found at the edge (local_images).
+IMAGE_WARNINGS = {
+    "remote": "image {url} is remote: the page's Content-Security-Policy blocks it (--remote-images allows https: images)",
+    "insecure": "image {url} is remote over http: the page blocks it even with --remote-images (only https: images load)",
+    "scheme": "image {url} is removed from the page (not an http, https or relative URL)",
+    "absolute": "image {url} is an absolute path: not copied beside the page (give a path relative to the document)",
+    "outside": "image {url} lies outside the document's folder: not copied beside the page",
+    "missing": "image {url} is not found beside the document: the page shows it broken",
+}
+
+
+def image_kind(url: str, remote_images: bool) -> tuple[str, str]:
+    """What a page does with an image URL: ("local", relative path to copy), ("shown", ""), ("none", "")
+    for a bare #fragment, or an IMAGE_WARNINGS key and the URL."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") or (not scheme and url.startswith("//")):
+        return ("shown", "") if remote_images and scheme == "https" else (
+            "insecure" if remote_images else "remote", url)
+    if len(scheme) > 1:  # one letter is a Windows drive: C:/charts/a.png
+        return "scheme", url
+    path = unquote(parts.path).replace("\\", "/")
+    if not path:
+        return "none", ""
+    if scheme or path.startswith("/"):
+        return "absolute", url
+    import posixpath
+
+    relative = posixpath.normpath(path)
+    return ("outside", url) if relative == ".." or relative.startswith("../") else ("local", relative)
+
+
+def image_warning(kind: str, url: str) -> dict:
+    return {"kind": "image", "message": IMAGE_WARNINGS[kind].format(url=url), "image": url}
+
+
+def with_image_warnings(article: Article, options: Options) -> Article:
+    """The article with a warning for each image the page cannot show as it stands (remote, absolute, outside...)."""
+    kinds = [(image_kind(url, options.remote_images)[0], url) for url in article.images]
+    warnings = tuple(image_warning(kind, url) for kind, url in kinds if kind in IMAGE_WARNINGS)
+    return dataclasses.replace(article, warnings=article.warnings + warnings) if warnings else article
 
 
 def parse_document(text: str, name: str, markdown: bool = False) -> Article:
@@ -2024,7 +2206,7 @@ def sections_with(sections: tuple[Section, ...], texts: list[str]) -> tuple[Sect
         heading = None
         if s.heading is not None:
             heading, at = texts[at], at + 1
-        out.append(Section(heading, tuple(texts[at:at + len(s.paragraphs)])))
+        out.append(Section(heading, tuple(texts[at:at + len(s.paragraphs)]), s.level))
         at += len(s.paragraphs)
     return tuple(out)
 
@@ -2105,10 +2287,10 @@ def text_sections_html(article: Article) -> list[dict]:
         blocks, section_id = [], None
         if section.heading is not None:
             section_id = slug(section.heading, taken)
-            blocks.append(f'<h2 id="{section_id}">{text_html(section.heading.strip())}</h2>')
+            blocks.append(f'<h{section.level} id="{section_id}">{text_html(section.heading.strip())}</h{section.level}>')
         blocks.extend(f"<p>{text_html(p.lstrip())}</p>" for p in section.paragraphs if p.strip())
         rendered.append({"id": section_id, "heading": clean(section.heading) if section.heading is not None else None,
-                         "html": "\n".join(blocks)})
+                         "level": section.level, "html": "\n".join(blocks)})
     return rendered
 
 
@@ -2205,18 +2387,23 @@ def sanitize(markup: str) -> str:
                      url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
+def one_headline(markup: str) -> str:
+    """A Markdown body's HTML with each h1 left in it (raw HTML, say) made an h2: the page's one h1 is the headline."""
+    return H1_TAG.sub(r"<\1h2", markup) if "<h1" in markup else markup
+
+
 def markdown_source(article: Article) -> str:
-    """The body of a Markdown article as one source again: each section's "## heading", then its blocks."""
+    """The body of a Markdown article as one source again: each section's heading at its level, then its blocks."""
     blocks: list[str] = []
     for section in article.sections:
         if section.heading is not None:
-            blocks.append("## " + section.heading)
+            blocks.append("#" * section.level + " " + section.heading)
         blocks.extend(section.paragraphs)
     return "\n\n".join(blocks)
 
 
-def top_level_h2_starts(markup: str) -> list[int]:
-    """Where each h2 element that no other element holds starts in well-formed HTML (nh3's output)."""
+def top_level_heading_starts(markup: str) -> list[int]:
+    """Where each h2-h6 element that no other element holds starts in well-formed HTML (nh3's output)."""
     starts, depth = [], 0
     for m in HTML_TAG.finditer(markup):
         name = m["name"].lower()
@@ -2225,32 +2412,33 @@ def top_level_h2_starts(markup: str) -> list[int]:
         if m["closing"]:
             depth -= 1
         else:
-            if depth == 0 and name == "h2":
+            if depth == 0 and name in SECTION_HEADINGS:
                 starts.append(m.start())
             depth += 1
     return starts
 
 
 def markdown_sections_html(article: Article) -> list[dict]:
-    """One dict per section of a Markdown document, split at its top-level h2 elements once converted.
+    """One dict per section of a Markdown document, split at its top-level headings once converted.
 
     The body is converted whole, so that reference links may point from one section to another.
     """
-    markup = sanitize(markdown_renderer().reset().convert(defuse_markdown(markdown_source(article))))
-    starts = top_level_h2_starts(markup)
+    markup = one_headline(sanitize(markdown_renderer().reset().convert(defuse_markdown(markdown_source(article)))))
+    starts = top_level_heading_starts(markup)
     taken: set[str] = set()
     rendered = []
     for start, end in zip([0, *starts], [*starts, len(markup)]):
         chunk = markup[start:end].strip()
-        heading = H2_ELEMENT.match(chunk) if start in starts else None
+        heading = HEADING_ELEMENT.match(chunk) if start in starts else None
         if heading is None:
             if chunk:  # the lead, before the first heading
-                rendered.append({"id": None, "heading": None, "html": ruby_html(chunk)})
+                rendered.append({"id": None, "heading": None, "level": 2, "html": ruby_html(chunk)})
             continue
         text = html.unescape(TAG.sub("", clean(heading["inner"]))).strip()
         section_id = slug(text, taken)
-        chunk = f'<h2 id="{section_id}"{heading["attributes"]}>' + chunk[heading.end("attributes") + 1:]
-        rendered.append({"id": section_id, "heading": text, "html": ruby_html(chunk)})
+        level = int(heading["level"])
+        chunk = f'<h{level} id="{section_id}"{heading["attributes"]}>' + chunk[heading.end("attributes") + 1:]
+        rendered.append({"id": section_id, "heading": text, "level": level, "html": ruby_html(chunk)})
     return rendered
 
 
@@ -2367,7 +2555,7 @@ def title_html(title: str, title_text: str) -> str:
     return inline_html(title)
 
 
-def page_context(article: Article) -> dict:
+def page_context(article: Article, options: Options = Options()) -> dict:
     """Everything the page template shows, computed here so the template stays logic-free."""
     sections = body_html(article)
     ui = ui_text(article.lang)
@@ -2384,13 +2572,22 @@ def page_context(article: Article) -> dict:
         "minutes_display": ui["minutes"].format(n=reading_minutes(article)),
         "description": description_of(article),
         "sections": sections,
-        "toc": [s for s in sections if s["id"]] if sum(1 for s in sections if s["id"]) >= 2 else [],
+        "toc": contents_of(sections),
         "boilerplate": [clean(line) for line in article.boilerplate],
         "removed_label": ui["removed"].format(n=len(article.boilerplate)),
         "json_ld": json_ld(article),
         "generator": f"render.py {__version__}",
         "build_date": build_date(),
+        "remote_images": options.remote_images,  # the Content-Security-Policy lets https: images load
     }
+
+
+def contents_of(sections: list[dict]) -> list[dict]:
+    """The contents list: the headed sections at the top level in use, when there are two or more."""
+    headed = [s for s in sections if s["id"]]
+    top = min((s["level"] for s in headed), default=2)
+    listed = [s for s in headed if s["level"] == top]
+    return listed if len(listed) >= 2 else []
 
 
 def build_date() -> str | None:
@@ -2403,9 +2600,9 @@ def build_date() -> str | None:
     return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_page(article: Article, templates: Path | None = None) -> str:
+def render_page(article: Article, templates: Path | None = None, options: Options = Options()) -> str:
     """The standalone HTML page of an article."""
-    return template_environment(templates).get_template("page.html").render(page_context(article))
+    return template_environment(templates).get_template("page.html").render(page_context(article, options))
 
 
 def render_index(records: list[PageRecord], templates: Path | None = None, lang: str = "und") -> str:
@@ -2415,11 +2612,77 @@ def render_index(records: list[PageRecord], templates: Path | None = None, lang:
 
 def index_chunks(records: list[PageRecord], templates: Path | None = None, lang: str = "und"):
     """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
+    return template_environment(templates).get_template("index.html").generate(index_context(records, lang))
+
+
+def index_context(records: list[PageRecord], lang: str = "und") -> dict:
+    """Everything the index template shows: the entries newest first, and the language they share."""
     ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
     langs = {r.lang for r in records}
     lang = langs.pop() if len(langs) == 1 else lang
-    return template_environment(templates).get_template("index.html").generate(
-        entries=ordered, lang=lang, ui=ui_text(lang), generator=f"render.py {__version__}")
+    return {"entries": ordered, "lang": lang, "ui": ui_text(lang), "generator": f"render.py {__version__}",
+            "remote_images": False}
+
+
+def template_problem(templates: Path) -> str | None:
+    """The first problem in the templates a run over templates would use, as one line; None when there is none.
+
+    page.html and index.html are compiled with all they extend and include, and every variable they read
+    must be one their context gives (page_context, index_context), a Jinja2 global, or one they set.
+    """
+    import jinja2
+    from jinja2 import meta, nodes
+
+    environment = template_environment(templates)
+    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), "index.html": set(index_context([]))}
+    for root, given in contexts.items():
+        pending, seen, trees = [(root, "", False)], set(), []
+        while pending:
+            name, where, optional = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                source, filename, _ = environment.loader.get_source(environment, name)
+                trees.append((filename, environment.parse(source, name, filename)))
+            except jinja2.TemplateNotFound:
+                if not optional:
+                    return f"{where}template {name} is in neither {templates} nor the built-in templates"
+                continue
+            except jinja2.TemplateSyntaxError as error:
+                return f"template {error.filename}, line {error.lineno}: {error.message}"
+            for node in trees[-1][1].find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+                if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+                    pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
+                                    getattr(node, "ignore_missing", False)))
+        # Names a template of the chain sets (a block of a child may read what its parent sets, and back).
+        known = given | set(environment.globals) | {n.name for _, tree in trees for n in tree.find_all(nodes.Name)
+                                                    if n.ctx != "load"}
+        for filename, tree in trees:
+            unknown = meta.find_undeclared_variables(tree) - known
+            if unknown:
+                line, name = min((n.lineno, n.name) for n in tree.find_all(nodes.Name) if n.name in unknown)
+                return (f"template {filename}, line {line}: '{name}' is undefined ({root.split('.')[0]} templates get: "
+                        f"{', '.join(sorted(given))})")
+    return None
+
+
+def template_error(error: Exception) -> str | None:
+    """A Jinja2 error raised while rendering, as one line naming the template and its line; None for other errors."""
+    if not type(error).__module__.startswith("jinja2"):
+        return None
+    import traceback
+
+    message = getattr(error, "message", None) or str(error)
+    missing = ATTRIBUTE_MISSING.match(message)
+    if missing:
+        message = f"{missing['type']} has no attribute '{missing['name']}'" + (
+            f" (front-matter keys are in article.meta: article.meta.{missing['name']})" if missing["type"] == "Article" else "")
+    # Jinja2 rewrites the traceback so that a template's frames carry its file name and line.
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")]
+    if getattr(error, "lineno", None) and getattr(error, "filename", None):  # a syntax error
+        return f"template {error.filename}, line {error.lineno}: {message}"
+    return f"template {frames[-1].filename}, line {frames[-1].lineno}: {message}" if frames else f"template error: {message}"
 
 
 # ---------------------------------------------------------------------------
@@ -2431,6 +2694,7 @@ def read_article(text: str, name: str, markdown: bool = False, options: Options 
                  encoding: str = "utf-8") -> Article:
     """The restored Article of one decoded document."""
     article = restore(parse_document(text, name, markdown), options)
+    article = with_image_warnings(article, options) if article.images else article
     return article if encoding == article.encoding else dataclasses.replace(article, encoding=encoding)
 
 
@@ -2438,7 +2702,7 @@ def render_document(text: str, name: str, markdown: bool = False, options: Optio
                     templates: Path | None = None, encoding: str = "utf-8") -> tuple[str, dict]:
     """Page HTML and --json metadata for one decoded document: text and name in, page out."""
     article = read_article(text, name, markdown, options, encoding)
-    return render_page(article, templates), article.to_json()
+    return render_page(article, templates, options), article.to_json()
 
 
 def analyse_document(text: str, name: str, markdown: bool = False, options: Options = Options(),
@@ -2460,8 +2724,10 @@ def safe_stem(path: Path) -> str:
     """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
 
     No path separators, no leading dot, no control or invisible characters, not a device name,
-    at most MAX_STEM_BYTES of UTF-8.
+    at most MAX_STEM_BYTES of UTF-8. Standard input ("-") is STDIN_NAME.
     """
+    if path == STDIO:
+        return STDIN_NAME
     stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
@@ -2477,7 +2743,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
             # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
             found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts)))
-        elif path.exists() or path.is_symlink():
+        elif path.exists() or path.is_symlink() or path == STDIO:
             found.append(path)
         else:
             errors.append((path, "no such file or folder"))
@@ -2510,19 +2776,68 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
     return names
 
 
+def write_page(path: Path, page: str) -> None:
+    """Write a page to its file, or to standard output (as UTF-8, whatever the locale) for "-"."""
+    if path != STDIO:
+        write_atomic(path, page)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(page.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def write_atomic(path: Path, content) -> None:
-    """Write a text (or an iterator of pieces) through a temporary file and a rename: no reader sees half a page."""
+    """Write a text, bytes or an iterator of text pieces through a temporary file and a rename: no reader sees half a page."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as file:
-            if isinstance(content, str):
+        if isinstance(content, bytes):
+            with open(tmp, "wb") as file:
                 file.write(content)
-            else:
-                file.writelines(content)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as file:
+                if isinstance(content, str):
+                    file.write(content)
+                else:
+                    file.writelines(content)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def local_images(article: Article, folder: Path) -> tuple[list[tuple[Path, str]], list[dict]]:
+    """The article's relative images found in folder, as (file, relative path), and a warning for each that is not."""
+    found, warnings = [], []
+    for url in article.images:
+        kind, relative = image_kind(url, False)
+        if kind != "local":
+            continue
+        source = folder / relative
+        if not source.is_file():
+            warnings.append(image_warning("missing", url))
+        elif not inside(source, folder):  # a link that leads out of the document's folder
+            warnings.append(image_warning("outside", url))
+        else:
+            found.append((source, relative))
+    return found, warnings
+
+
+def copy_images(images: list[tuple[Path, str]], out_dir: Path) -> list[str]:
+    """Copy each (file, relative path) to the same relative path in out_dir; a message for each that fails."""
+    problems = []
+    for source, relative in images:
+        target = out_dir / relative
+        try:
+            if same_file(source, target):  # the page is written beside its document
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not inside(target.parent, out_dir):  # a link in the output folder that leads out of it
+                problems.append(f"image {relative}: {target.parent} leads outside {out_dir}: not copied")
+                continue
+            write_atomic(target, source.read_bytes())
+        except OSError as error:
+            problems.append(f"image {relative}: cannot copy it to {target}: {error.strerror or error}")
+    return problems
 
 
 def renderer_fingerprint(templates: Path | None, options: Options) -> str:
@@ -2615,30 +2930,52 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def reads_as_markdown(path: Path, options: Options) -> bool:
+    """Whether an input is Markdown: as --from says, else by its extension (standard input: text)."""
+    if options.source_format is not None:
+        return options.source_format == "markdown"
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
 def run_job(job: Job) -> dict:
     """Render or analyse one file; a dict with status 'ok' or 'error' (unchanged files never get here)."""
     try:
-        if job.output is not None and same_file(job.output, job.path):
+        if job.output not in (None, STDIO) and same_file(job.output, job.path):
             raise DocumentError("output would overwrite the input")
-        data = read_bytes_safely(job.path, job.options.max_size)  # read once: decoded and hashed
+        data = read_input(job.path, job.options.max_size)  # read once: decoded and hashed
         text, encoding = decode_document(data)
-        markdown = job.path.suffix.lower() in MARKDOWN_SUFFIXES
-        name = safe_stem(job.path) if job.output is None else job.output.stem
-        if job.output is None:
-            return {"status": "ok", "meta": analyse_document(text, name, markdown, job.options, encoding)}
-        digest = input_hash(data, job.fingerprint)
+        markdown = reads_as_markdown(job.path, job.options)
+        name = safe_stem(job.path) if job.output in (None, STDIO) else job.output.stem
         article = read_article(text, name, markdown, job.options, encoding)
-        write_atomic(job.output, render_page(article, job.templates))
+        images, missing = local_images(article, Path.cwd() if job.path == STDIO else job.path.parent) \
+            if article.images else ([], [])
+        if missing:
+            article = dataclasses.replace(article, warnings=article.warnings + tuple(missing))
+        notes = [f"{input_label(job.path)}: {w['message']}" for w in article.warnings if w["kind"] == "image"]
+        if job.output is None:
+            return {"status": "ok", "meta": article.to_json(), "warnings": notes}
+        digest = input_hash(data, job.fingerprint)
+        write_page(job.output, render_page(article, job.templates, job.options))
+        if job.output == STDIO:
+            notes += [f"{STDIN_NAME}: image {relative} is not copied: the page went to standard output" for _, relative in images]
+        else:
+            notes += [f"{input_label(job.path)}: {problem}" for problem in copy_images(images, job.output.parent)]
         # Only what the index and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": index_fields(article), "hash": digest}
+        return {"status": "ok", "meta": index_fields(article), "hash": digest, "warnings": notes}
     except DocumentError as error:
-        return {"status": "error", "message": one_line(f"{job.path}: {error}")}
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
         if error.filename is not None and os.path.abspath(error.filename) == os.path.abspath(job.path):
             return {"status": "error", "message": one_line(f"{job.path}: cannot be read ({error.strerror or error})")}
-        return {"status": "error", "message": one_line(f"{job.path}: cannot write {job.output}: {error.strerror or error}")}
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: cannot write {job.output}: {error.strerror or error}")}
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
-        return {"status": "error", "message": one_line(f"{job.path}: internal error: {type(error).__name__}: {error}")}
+        problem = template_error(error) or f"internal error: {type(error).__name__}: {error}"
+        return {"status": "error", "message": one_line(f"{input_label(job.path)}: {problem}")}
+
+
+def input_label(path: Path) -> str:
+    """An input as messages name it: its path, or "stdin" for standard input."""
+    return STDIN_NAME if path == STDIO else str(path)
 
 
 def one_line(message: str) -> str:
@@ -2676,13 +3013,20 @@ def run_jobs(jobs, workers: int, total: int | None = None):
 # Command line
 # ---------------------------------------------------------------------------
 
-EPILOG = """examples:
-  python render.py                       render every document in seeds/ into out/
+# The first example only holds in a checkout: an installed command has no seeds/ (build_parser drops it).
+DEFAULT_RUN_EXAMPLE = "  python render.py                       render every document in seeds/ into out/\n"
+EPILOG = DEFAULT_RUN_EXAMPLE + """\
   python render.py articles/ -o site/    render a folder into site/ (with site/index.html)
+  python render.py post.md -o post.html  render one document into exactly post.html (no index, no manifest)
+  python render.py - < dump.txt > page.html             read standard input, write the page to standard output
+  python render.py --from markdown - -o note.html < note   standard input read as Markdown
   python render.py --json a.txt b.md     print the parsed metadata and sections as JSON
+  curl -s URL | python render.py --json -     the same for standard input
   python render.py --script simplified seeds/  convert Traditional text to Simplified
   python render.py --templates mytheme/  use mytheme/page.html (others from the built-in set)
+  python render.py --remote-images post.md -o post.html   let the page show https:// images
 
+installed with pip or pipx (pip install .), the command is article-pages: article-pages post.md -o post.html
 exit status: 0 all rendered, 1 some input failed (the rest are still rendered), 2 usage error."""
 
 
@@ -2694,14 +3038,29 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def program_name() -> str:
+    """What messages and --help call this program: the console command's name when run as it, else render.py."""
+    return COMMAND if Path(sys.argv[0]).name == COMMAND else "render.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    name = program_name()
     parser = argparse.ArgumentParser(
-        prog="render.py", description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog=name, description="Turn article documents (.txt dumps, .md) into standalone HTML pages.",
+        epilog="examples:\n" + (EPILOG if name == "render.py" else EPILOG.replace(DEFAULT_RUN_EXAMPLE, "").replace("python render.py", name)),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="files or folders to render (default: seeds/ beside render.py)")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
-                        help="folder for the pages and index.html (default: out/), e.g. -o site")
+                        help="files or folders to render, or - to read one document from standard input "
+                             "(default: seeds/ beside render.py, in a checkout)")
+    parser.add_argument("-o", "--output", type=Path, metavar="DIR|FILE.html|-",
+                        help="folder for the pages, index.html and the manifest (default: out/), e.g. -o site; "
+                             "or, for one input, FILE.html: exactly that file is written (no index, no manifest); "
+                             "or - for standard output (the default for standard input)")
+    parser.add_argument("--from", dest="source_format", choices=("text", "markdown"),
+                        help="read every input as this format (default: .md and .markdown are Markdown, "
+                             "the rest and standard input are text), e.g. --from markdown")
+    parser.add_argument("--remote-images", action="store_true",
+                        help="let pages load https:// images (the page's Content-Security-Policy blocks them otherwise)")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON array of parsed documents instead of writing pages")
     parser.add_argument("--open", action="store_true", help="open the rendered page (or the index) in a browser")
@@ -2728,7 +3087,17 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def error_line(message: str) -> None:
-    print(f"render.py: error: {one_line(message)}", file=sys.stderr)
+    print(f"{program_name()}: error: {one_line(message)}", file=sys.stderr)
+
+
+def warning_line(message: str) -> None:
+    print(f"{program_name()}: warning: {one_line(message)}", file=sys.stderr)
+
+
+def warning_lines(result: dict) -> None:
+    """A job's warnings for the reader of the terminal (images the page cannot show), one line each."""
+    for message in result.get("warnings", ()):
+        warning_line(message)
 
 
 def load_manifest(out_dir: Path) -> dict:
@@ -2835,17 +3204,83 @@ def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Pa
     except OSError as error:
         error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
         return None
+    except Exception as error:  # a user's index.html that breaks while it renders
+        problem = template_error(error)
+        if problem is None:
+            raise
+        error_line(f"{out_dir / 'index.html'}: {problem}")
+        return None
     return records
+
+
+def page_target(output: Path | None, stdin: bool) -> Path | None:
+    """Where a one-page run writes (a file, or STDIO for standard output); None for a run into a folder."""
+    if output is None:
+        return STDIO if stdin else None
+    if output == STDIO or (output.suffix.lower() in PAGE_SUFFIXES and not output.is_dir()):
+        return output
+    return output / f"{STDIN_NAME}.html" if stdin else None
+
+
+def render_one_page(inputs: list[Path], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
+    """Render the one input into target, a file or standard output: no index, no manifest."""
+    if failed:  # the input named is missing, already reported
+        return 1
+    if len(inputs) != 1:
+        build_parser().error(f"--output {target}: one page takes one input document ({len(inputs)} found)")
+    if target != STDIO:
+        if inside(target, DEFAULT_INPUT):
+            build_parser().error(f"--output {target}: pages are never written into {DEFAULT_INPUT.name}/")
+        problem = output_folder_problem(target.parent)
+        if problem:
+            error_line(f"{target.parent}: {problem}")
+            return 1
+    result = run_job(Job(inputs[0], target, options, args.templates))
+    if result["status"] == "error":
+        error_line(result["message"])
+        return 1
+    warning_lines(result)
+    if not args.quiet and target != STDIO:
+        print(f"rendered 1, failed 0 -> {target}", file=sys.stderr)
+    if args.open:
+        open_in_browser(target)
+    return 0
+
+
+def open_in_browser(page: Path) -> None:
+    """Open a written page in the default browser, or say in one line which page to open."""
+    if page == STDIO:
+        warning_line("--open: the page went to standard output; there is no file to open")
+        return
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(page.resolve().as_uri())
+    except (webbrowser.Error, OSError):  # a BROWSER that names no runnable command, for one
+        opened = False
+    if not opened:
+        warning_line(f"--open: no browser could be started; open {page.resolve()} yourself")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
         build_parser().error("--jobs and --max-size take a positive number")
+    stdin = STDIO in args.paths
+    if stdin and len(args.paths) > 1:
+        build_parser().error("- (standard input) is one document: give it alone")
+    if not args.paths and not DEFAULT_INPUT.is_dir():  # the installed command has no seeds/ to default to
+        build_parser().error("no input: name the files or folders to render, or - to read standard input")
     paths = args.paths or [DEFAULT_INPUT]
-    options = Options(script=args.script, keep_punctuation=args.keep_punctuation, max_size=args.max_size)
+    options = Options(script=args.script, keep_punctuation=args.keep_punctuation, max_size=args.max_size,
+                      source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
+    if args.templates and not args.json:  # checked before any document is read
+        problem = template_problem(args.templates)
+        if problem:
+            error_line(problem)
+            return 2
     inputs, errors = collect_inputs(paths)
     if len(inputs) > 1:
         gc.enable()  # off since start-up when run as a script (see the top of this file): a batch needs it
@@ -2859,12 +3294,16 @@ def main(argv: list[str] | None = None) -> int:
             if result["status"] == "error":
                 error_line(result["message"])
             else:
+                warning_lines(result)
                 documents.append(result["meta"])
         json.dump(documents, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 1 if errors or len(documents) < len(inputs) else 0
 
-    out_dir = args.output
+    target = page_target(args.output, stdin)
+    if target is not None:
+        return render_one_page(inputs, len(errors), target, args, options)
+    out_dir = args.output or DEFAULT_OUTPUT
     if inside(out_dir, DEFAULT_INPUT):
         build_parser().error(f"--output {out_dir}: pages are never written into {DEFAULT_INPUT.name}/")
     problem = output_folder_problem(out_dir)
@@ -2894,6 +3333,7 @@ def main(argv: list[str] | None = None) -> int:
             error_line(result["message"])
             failed += 1
             continue
+        warning_lines(result)
         if unchanged is not None:
             skipped += 1
             new_manifest[name] = PageRecord.of(name, unchanged.get("hash"), unchanged)
@@ -2910,19 +3350,24 @@ def main(argv: list[str] | None = None) -> int:
         extra = f", unchanged {skipped}" if skipped else ""
         print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
     if args.open and records:
-        import webbrowser
-
-        target = out_dir / (records[0].href if len(records) == 1 else "index.html")
-        webbrowser.open(target.resolve().as_uri())
+        open_in_browser(out_dir / (records[0].href if len(records) == 1 else "index.html"))
     return 1 if failed else 0
 
 
-if __name__ == "__main__":
+def command() -> int:
+    """The command line's exit status, as `python render.py` and the installed article-pages command run it."""
     try:
         status = main()
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
+    except BrokenPipeError:  # what reads standard output stopped early (| head): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        return 1
     # The collections the interpreter runs on exit would walk every object of the run (~15 ms),
     # for memory the process is about to give back anyway.
     gc.freeze()
-    sys.exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(command())
