@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Baseline: C4's line filter, the lines that end like a sentence (. ! ? 。！？, with 3 words or 5 Han characters at least).
-A drop-in for render.py's --json: python bench/baseline_c4.py --json FILE..."""
+A drop-in for render.py's --json: python bench/baseline_c4.py --json FILE...
+Scored by python ../shared/corpus/score.py --render bench/baseline_c4.py, and on the benchmark by bench/extraction.py."""
 import json
 import re
 import sys

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Baseline: the whole dump is the article. A drop-in for render.py's --json: python bench/baseline_keep_all.py --json FILE..."""
+"""Baseline: the whole dump is the article. A drop-in for render.py's --json: python bench/baseline_keep_all.py --json FILE...
+Scored by python ../shared/corpus/score.py --render bench/baseline_keep_all.py, and on the benchmark by bench/extraction.py."""
 import json
 import sys
 from pathlib import Path
