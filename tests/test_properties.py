@@ -19,7 +19,6 @@ block is kept in meta_lines.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -64,6 +63,7 @@ def kept_text(article: render.Article) -> str:
 
 
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+MARKED_READING = re.compile("\ufdd0(?P<reading>[^\ufdd1]*)\ufdd1")  # 國\ufdd0guó\ufdd1, as the parser keeps a reading
 
 
 def without_setext_underlines(text: str) -> str:
@@ -155,8 +155,8 @@ def test_rendering_never_raises_and_pages_stay_safe(text, markdown):
     # Every pinyin reading the article holds is shown in an <rt>.
     article = render.parse_document(text, "doc", markdown)
     readings = [m["reading"] for s in article.sections for p in (s.heading or "", *s.paragraphs)
-                for m in render.MARKED_RUBY.finditer(p)]
-    readings += [m["reading"] for m in render.MARKED_RUBY.finditer(article.title)]
+                for m in MARKED_READING.finditer(p)]
+    readings += [m["reading"] for m in MARKED_READING.finditer(article.title)]
     shown = Counter(audit.rt)
     for reading in readings:
         if reading:
@@ -191,31 +191,13 @@ MARKDOWN_PIECES = ["a", "中文", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_size=5)), max_size=40).map("".join),
-       st.booleans())
-def test_plain_text_skips_the_inline_pass_with_the_same_output(source, fences):
-    """The skip_plain_text fast path changes nothing: same HTML as a stock Python-Markdown instance."""
-    import markdown
-    from markdown.extensions.fenced_code import FencedCodeExtension
-    from markdown.extensions.sane_lists import SaneListExtension
-    from markdown.extensions.tables import TableExtension
-
-    fast = render.markdown_renderer(fences)
-    assert any(type(p).__name__ == "SkipPlainText" for p in fast.treeprocessors)
-    extensions = [TableExtension(), SaneListExtension()] + ([FencedCodeExtension()] if fences else [])
-    stock = markdown.Markdown(extensions=extensions, output_format="html")
-    assert fast.convert(source) == stock.convert(source)
-
-
-@SETTINGS
 @given(texts)
 def test_split_lines_cleans_each_line_as_clean_does(text):
     """split_lines() marks and cleans the whole text at once: each line is what the per-line helpers give."""
-    if len(text) % 2:  # with and without marker characters
-        try:
-            text = render.normalise_text(text)[0]
-        except render.DocumentError:  # binary-looking text never reaches split_lines
-            return
+    try:
+        text = render.normalise_text(text)[0]  # as parse_document() does first: no marker characters of its own
+    except render.DocumentError:  # binary-looking text never reaches split_lines
+        return
     toneless_ok = render.toneless_readings_ok(text)
     expected = [render.mark_pinyin(raw, toneless_ok).strip(render.INDENT_CHARS) for raw in text.split("\n")]
     lines = render.split_lines(text)
@@ -228,100 +210,21 @@ def test_split_lines_cleans_each_line_as_clean_does(text):
         assert solid("".join(line.text for line in lines if line.number == number)) == solid(marked)
 
 
-@SETTINGS
-@given(st.text(alphabet=st.sampled_from(list("。！？!?….．:：;；”’\"'」』）)]】》a中 \n")), max_size=8))
-def test_ends_sentence_is_sentence_end_at_the_line_end(text):
-    assert render.ends_sentence(text) == bool(render.SENTENCE_END.search(text))
-
-
-PARAGRAPH_PIECES = MARKDOWN_PIECES + ["---", "***", "___", "- - -", "+ x", "1) ", "12. ", "#", "=", "===", "\t", "\u3000",
-                                      "| a |", "|---|", ":", "[x]: http://z", ">", "&#126;", "~", "\ufdd2", "    code"]
-
-
-# A text document's body as (is a heading, text) blocks, before escaping; some texts open with an indent.
-TEXT_DOCUMENT_BLOCKS = st.lists(st.tuples(
-    st.booleans(),
-    st.tuples(st.sampled_from(["", "", " ", "    ", "\t"]),
-              st.lists(st.one_of(st.sampled_from(PARAGRAPH_PIECES), st.text(max_size=4)), max_size=12).map("".join)).map("".join)),
-    max_size=12)
-
-
-def text_blocks_convert_alike(blocks: list[tuple[bool, str]]) -> None:
-    """text_block_renderer gives the full instance's HTML, when every escaped block is one line."""
-    escaped = [("## " if heading else "") + render.escape_markdown(text) for heading, text in blocks]
-    if all(map(render.one_line_block, escaped)):
-        source = "\n\n".join(escaped)
-        assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+# Texts as the parser hands them to restoration: Chinese, ASCII marks, digits, lost marks, URLs and readings
+# written as the parser writes them (國\ufdd0guó\ufdd1), or stray ones.
+RESTORATION_PIECES = ["中", "國", "文", "国", "a", "Z", "1", "2021", "%", ",", ":", ";", "!", "?", "(", ")", ",,", "?!", " ",
+                      "國\ufdd0guó\ufdd1", "\ufdd0x\ufdd1", "\ufdd0", "\ufdd1", "「", "」", "（", "。", "http://x.cn/a,b", "a@b.cn",
+                      "`", "](x)", "<b>", "\ufffd", "??", "浇幼约", "Ã©", "鍙戝竷", "「」", "\u3000"]
+RESTORATION_TEXTS = st.lists(st.lists(st.sampled_from(RESTORATION_PIECES), max_size=12).map("".join), max_size=8)
 
 
 @SETTINGS
-@given(TEXT_DOCUMENT_BLOCKS)
-def test_text_documents_convert_alike_without_the_unused_block_processors(blocks):
-    text_blocks_convert_alike(blocks)
-
-
-@SETTINGS
-@given(TEXT_DOCUMENT_BLOCKS)
-def test_text_documents_without_html_convert_alike(blocks):
-    """The same on sources without "<" or "&", where text_block_renderer also skips the HTML-block scan."""
-    text_blocks_convert_alike([(heading, re.sub("[<>&]", "", text)) for heading, text in blocks])
-
-
-@functools.cache
-def quick_processor_renderer():
-    """An instance like markdown_renderer(False), with skip_idle_processors."""
-    renderer = render.new_markdown(False)
-    render.skip_idle_processors(renderer)
-    return renderer
-
-
-@SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES + ["\t", "\r", "\n   \n", "<br>", "<pre>x</pre>"]), st.text(max_size=4)),
-                max_size=30).map("".join))
-def test_skipping_idle_processors_keeps_any_markdown_alike(source):
-    """skip_idle_processors only skips what would change nothing: same HTML on any Markdown."""
-    assert quick_processor_renderer().reset().convert(source) == render.markdown_renderer(False).convert(source)
-
-
-def _opening_nodes(items):
-    """The one-character nodes a parsed regex sequence can open with, and whether it can match empty."""
-    from re import _constants as sre
-
-    nodes = []
-    for op, av in items:
-        if op in (sre.AT, sre.ASSERT_NOT):
-            continue  # takes no character
-        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
-            return nodes + [(op, av)], False
-        if op is sre.SUBPATTERN:
-            found, empty = _opening_nodes(av[-1])
-        elif op is sre.BRANCH:
-            found, empty = [], False
-            for alternative in av[1]:
-                more, more_empty = _opening_nodes(alternative)
-                found, empty = found + more, empty or more_empty
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            found, empty = _opening_nodes(av[2])
-            empty = empty or av[0] == 0
-        else:
-            raise AssertionError(f"unexpected regex node {op}")
-        nodes += found
-        if not empty:
-            return nodes, False
-    return nodes, True
-
-
-def test_chrome_start_firsts_hold_every_opening_character():
-    """CHROME_START_FIRSTS (with the digits) holds every character a CHROME_AT_START match can open with."""
-    from re import _compiler, _parser
-
-    pattern = render.CHROME_AT_START
-    nodes, empty = _opening_nodes(list(_parser.parse(pattern.pattern, pattern.flags)))
-    assert not empty and nodes
-    state = _parser.State()
-    state.flags = pattern.flags
-    either = _parser.SubPattern(state, [(_parser.BRANCH, (None, [_parser.SubPattern(state, [node]) for node in nodes]))])
-    opening = _compiler.compile(either, pattern.flags)
-    every_character = "".join(map(chr, range(0x110000)))
-    openers = {m[0] for m in opening.finditer(every_character)}
-    assert openers and {ch for ch in openers if not ch.isdecimal()} <= render.CHROME_START_FIRSTS
+@given(RESTORATION_TEXTS, st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_simply_restored_texts_are_what_taking_them_apart_gives(texts, widen, chinese, traditional, markdown, detect):
+    """simply_restored() only answers when taking the text apart (fully_restored) would find nothing more to do."""
+    how = render.Restoration(lang="zh-Hant" if traditional else "zh-Hans", widen=widen, chinese=chinese,
+                             traditional=traditional, markdown=markdown)
+    for text in texts:
+        simple = render.simply_restored(text, how, detect)
+        if simple is not None:
+            assert (simple, []) == render.fully_restored(text, how, detect)
