@@ -42,6 +42,7 @@ import operator
 import os
 import re
 import sys
+import time
 import typing
 import unicodedata
 from collections import Counter
@@ -449,21 +450,42 @@ LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "E
                   "es": "Español", "it": "Italiano", "pt": "Português", "ja": "日本語", "ko": "한국어", "und": "?"}
 
 # The manifest: one row a page, so that a re-run reads and writes only what it needs, whatever the number of pages.
+# It lives in the database "manifest", attached to a run's own temporary one, which holds the run's table.
 MANIFEST_TABLES = """
-CREATE TABLE IF NOT EXISTS pages (
+CREATE TABLE IF NOT EXISTS manifest.pages (
     page TEXT PRIMARY KEY,     -- the page's file name in the output folder
     input_hash TEXT NOT NULL,  -- input_hash() of the bytes it was rendered from, under this renderer
     written TEXT NOT NULL,     -- file_identity() of the page, taken as it was renamed into place
-    title TEXT, date TEXT, source TEXT, lang TEXT
+    title TEXT, date TEXT, source TEXT, lang TEXT,
+    seen TEXT,                 -- input_stat() of the input as it was hashed; NULL when a write could have followed unseen
+    renderer INTEGER           -- the renderers.id of the fingerprint it was hashed under
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS site (
+CREATE TABLE IF NOT EXISTS manifest.renderers (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS manifest.site (
     name TEXT PRIMARY KEY,     -- a file of the site: index.html, index/2.html, index/catalogue-1.js
     key TEXT NOT NULL,         -- site_page_key() of what it shows
     written TEXT NOT NULL      -- its file_identity()
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;  -- site: the fingerprint it was made with
-CREATE TEMP TABLE IF NOT EXISTS kept (page TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS manifest.settings (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;  -- site: the fingerprint it was made with
 """
+# The columns a manifest of the first SQLite version lacks, added when it is opened.
+MANIFEST_ADDED_COLUMNS = {"seen": "TEXT", "renderer": "INTEGER"}
+# This run's inputs, one row each in input order: the page's name, input_stat() of the input and file_identity() of
+# the page as they are now (NULL: not looked at, or nothing there).
+RUN_TABLE = "CREATE TABLE run (position INTEGER PRIMARY KEY, page TEXT NOT NULL, seen TEXT, written TEXT)"
+# A page's entry has the types and shapes the site relies on (an entry edited by hand may not): hash and identity as
+# text, a title and a language, a source or none, a date as the parser writes it or none: 2024-03-03, 2024-03-03T10:00+08:00.
+SOUND_ENTRY = """(typeof(pages.input_hash) = 'text' AND typeof(pages.written) = 'text' AND typeof(pages.title) = 'text'
+    AND typeof(pages.lang) = 'text' AND typeof(pages.source) IN ('text', 'null')
+    AND (pages.date IS NULL OR (typeof(pages.date) = 'text'
+         AND pages.date GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]*' AND (length(pages.date) = 10 OR substr(pages.date, 11, 1) = 'T')
+         AND substr(pages.date, 6, 2) BETWEEN '01' AND '12' AND substr(pages.date, 9, 2) BETWEEN '01' AND '31')))"""
+# A file changed less than this before it was read may be changed again within the same tick of the file system's
+# clock, its stat unchanged (git's "racily clean" entries): its stat is not recorded. Two seconds covers file
+# systems that keep times to the second or to two seconds (FAT).
+RACY_WINDOW_NS = 2_000_000_000
+# Windows' st_ctime is the creation time, which a rewrite keeps: there, every input is hashed on every run.
+STAT_STANDS_FOR_BYTES = os.name != "nt"
 # The order of every listing: newest first, undated last; then by title, and by name for equal titles.
 NEWEST_FIRST = "coalesce(date, '') DESC, title DESC, page"
 
@@ -486,9 +508,6 @@ NOT_CJK_RUN = re.compile(f"[^{CJK}]+")  # "國 2022, " in "中國 2022, 中"
 WORD_GAPS_IN_HAN = "\u4dc0-\u4dff\u9ffd-\u9fff"
 NOT_IN_SLUG = re.compile(rf"[^\w{WORD_GAPS_IN_HAN}-]+")  # " " and "?" in "Why now?"
 UNSAFE_NAME = re.compile(rf"[^\w.\-{WORD_GAPS_IN_HAN}]+")  # " (" and ")!" in "my file (2)!"
-# A date as the parser writes it, which the site shows and groups by: 2024-03-03, 2024-03-03T10:00+08:00
-ISO_DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T|$)")
-
 # A page name as output_names() makes it: "post-9edcd25e.html" (no folder, no leading dot).
 PAGE_NAME = re.compile(rf"[\w\-{WORD_GAPS_IN_HAN}][\w.\-{WORD_GAPS_IN_HAN}]*\.html")
 
@@ -943,8 +962,8 @@ def normalise_text(text: str) -> tuple[str, list[dict]]:
     return text, warnings
 
 
-def read_bytes_safely(path: Path, max_size: int) -> bytes:
-    """The bytes of a regular file of at most max_size bytes; never blocks on a FIFO or device."""
+def read_file_safely(path: Path, max_size: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most max_size bytes and its fstat, taken before they were read; never blocks on a FIFO or device."""
     import stat
 
     try:
@@ -975,13 +994,13 @@ def read_bytes_safely(path: Path, max_size: int) -> bytes:
         os.close(fd)
     if len(data) > max_size:  # the file grew while it was read
         raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
-    return data
+    return data, info
 
 
-def read_input(path: Path, max_size: int) -> bytes:
-    """The bytes of one input: standard input for "-" (read in pieces, up to max_size), else a file's."""
+def read_input(path: Path, max_size: int) -> tuple[bytes, os.stat_result | None]:
+    """The bytes of one input and, for a file, its read_file_safely fstat: standard input for "-" (read in pieces, up to max_size)."""
     if path != STDIO:
-        return read_bytes_safely(path, max_size)
+        return read_file_safely(path, max_size)
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise DocumentError("standard input is closed")
@@ -993,12 +1012,12 @@ def read_input(path: Path, max_size: int) -> bytes:
         data += piece
     if len(data) > max_size:
         raise DocumentError(f"larger than --max-size (> {max_size} bytes)")
-    return bytes(data)
+    return bytes(data), None
 
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> tuple[str, str]:
     """The decoded text of a file and its encoding, or a DocumentError saying why not."""
-    return decode_document(read_bytes_safely(path, max_size))
+    return decode_document(read_file_safely(path, max_size)[0])
 
 
 def decode_document(data: bytes) -> tuple[str, str]:
@@ -3521,13 +3540,41 @@ def renderer_fingerprint(templates: Path | None, options: Options) -> str:
     return digest.hexdigest()
 
 
-def content_hash(path: Path | str, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
-    """The manifest's key for one input: its bytes under this renderer; None when it cannot be read."""
+def input_stat(info: os.stat_result) -> str:
+    """What the manifest keeps of an input's stat: device, inode, size, modification and change times (ns).
+
+    The change time moves on every write and rename and cannot be set by a user; a copy or a checkout
+    over a file changes it too. The same input_stat, taken when settled (settled_stat), stands for the same bytes.
+    """
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def settled_stat(info: os.stat_result | None, clock_ns: int) -> str | None:
+    """The input_stat of a file read at clock_ns (taken before its fstat), or None when a later write might not change it.
+
+    A file changed within RACY_WINDOW_NS of the read may be written again within the same tick of its file
+    system's clock; a file system without inodes or change times, and Windows, cannot say.
+    """
+    if info is None or not STAT_STANDS_FOR_BYTES or not (info.st_ino and info.st_ctime_ns) \
+            or max(info.st_mtime_ns, info.st_ctime_ns) > clock_ns - RACY_WINDOW_NS:
+        return None
+    return input_stat(info)
+
+
+def read_input_settled(path: Path, max_size: int) -> tuple[bytes, str | None]:
+    """An input's bytes and its settled_stat as they were read."""
+    clock = time.time_ns()  # before the fstat: a write after it is stamped later than RACY_WINDOW_NS before this
+    data, info = read_input(path, max_size)
+    return data, settled_stat(info, clock)
+
+
+def hashed_input(path: str, fingerprint: str, max_size: int) -> tuple[str, str | None] | None:
+    """The manifest's key for one input (its bytes under this renderer) and its settled_stat; None when it cannot be read."""
     try:
-        data = read_bytes_safely(Path(path), max_size)  # never blocks on a pipe put where a file was
+        data, seen = read_input_settled(Path(path), max_size)  # never blocks on a pipe put where a file was
     except DocumentError:
         return None
-    return input_hash(data, fingerprint)
+    return input_hash(data, fingerprint), seen
 
 
 def input_hash(data: bytes, fingerprint: str) -> str:
@@ -3535,11 +3582,54 @@ def input_hash(data: bytes, fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
-def sound_fields(fields) -> bool:
-    """Whether a manifest entry's title, date, source and language have the types and shapes the site relies on."""
-    title, date, source, lang = fields
-    return (isinstance(title, str) and isinstance(lang, str) and (source is None or isinstance(source, str))
-            and (date is None or (isinstance(date, str) and ISO_DATE.match(date) is not None)))
+def own_site_files(out_dir: Path) -> set[tuple[int, int]]:
+    """The (device, inode) of the site's own files in out_dir that exist: index pages, catalogue, manifest (links followed)."""
+    own = [out_dir / "index.html", out_dir / MANIFEST_NAME, out_dir / LEGACY_MANIFEST_NAME]
+    with contextlib.suppress(OSError):
+        own += [Path(entry.path) for entry in os.scandir(out_dir / SITE_FOLDER)]
+    found = set()
+    for path in own:
+        with contextlib.suppress(OSError):  # not there yet: no input can be it
+            info = os.stat(path)
+            found.add((info.st_dev, info.st_ino))
+    return found
+
+
+def run_database():
+    """A connection to a private temporary database (on disk, not in memory) holding the run table (RUN_TABLE)."""
+    import sqlite3
+
+    connection = sqlite3.connect("", timeout=30)
+    connection.execute(RUN_TABLE)
+    return connection
+
+
+def observe_run(connection, inputs: list[str], pages: list[str], out_dir: Path, stats: bool, identities: bool) -> str | None:
+    """Fill the run table: each input's page, input_stat and the file_identity of its page, as they are now; the
+    first input that is one of the site's own files (own_site_files), if any.
+
+    One stat of each input and one lstat of each page, before the manifest is opened: a manifest that is an
+    input is never opened. Without stats every input is hashed; without identities every page is rendered (--force).
+    """
+    own = own_site_files(out_dir)
+    clash: list[str] = []
+    folder = os.path.join(out_dir, "")
+
+    def rows():
+        for position, (path, page) in enumerate(zip(inputs, pages)):
+            try:
+                info = os.stat(path)
+            except OSError:  # gone, or cannot be looked at: rendered, and reported then
+                seen = None
+            else:
+                seen = input_stat(info) if stats else None
+                if own and (info.st_dev, info.st_ino) in own and not clash:
+                    clash.append(path)
+            yield position, page, seen, identity_of(folder + page) if identities else None
+
+    connection.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", rows())
+    connection.commit()
+    return clash[0] if clash else None
 
 
 class PageRecord(typing.NamedTuple):
@@ -3564,36 +3654,45 @@ class Manifest:
     """The output folder's record of its pages and site files, in SQLite (standard library).
 
     A page's row is written only after the page was renamed into place, with the file_identity it
-    got; the page counts as unchanged only while its input hashes the same and the file is still
+    got; the page counts as unchanged only while its input is unchanged (plan_renders) and the file is still
     that one. A run that stops anywhere (killed, failed, out of disk) leaves no page counted as done
     that is not: at worst a page is rendered again. Rows are committed at least once a second.
+    The manifest is attached to the run's own database (run_database): queries join it with the run table.
     """
 
-    def __init__(self, connection):
+    def __init__(self, connection, fingerprint: str):
         self.connection = connection
         self.broken = 0  # entries of the wrong types or shapes, treated as absent
-        self.kept: list[tuple[str]] = []  # pages to keep, written to the temporary table in thousands
         self.listing_changed = False  # whether a page came, went, or changed what the site shows of it
+        connection.execute("INSERT OR IGNORE INTO renderers (fingerprint) VALUES (?)", (fingerprint,))
+        self.renderer = connection.execute("SELECT id FROM renderers WHERE fingerprint = ?", (fingerprint,)).fetchone()[0]
 
     @classmethod
-    def connect(cls, path: str | Path) -> Manifest:
+    def attach(cls, connection, path: str | Path, fingerprint: str) -> Manifest:
+        """The manifest at path (made if need be; ":memory:" for one that lasts the run) attached to the run's database."""
         import sqlite3
 
-        connection = sqlite3.connect(path, timeout=30)
+        connection.execute("ATTACH DATABASE ? AS manifest", (os.fspath(path),))
         try:
             # No fsync (a commit would cost ~10 ms of a one-page run): a process killed at any point leaves the
             # database whole, as the operating system still writes what it was given. After a power cut it may
             # be lost or damaged; it is then replaced and the pages rendered again, like pages themselves not synced.
-            connection.execute("PRAGMA synchronous=OFF")
-            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA manifest.synchronous=OFF")
+            connection.execute("PRAGMA manifest.journal_mode=WAL")
             connection.executescript(MANIFEST_TABLES)
+            columns = {row[1] for row in connection.execute("PRAGMA manifest.table_info(pages)")}
+            for name, kind in MANIFEST_ADDED_COLUMNS.items():
+                if name not in columns:
+                    connection.execute(f"ALTER TABLE manifest.pages ADD COLUMN {name} {kind}")
+            return cls(connection, fingerprint)
         except sqlite3.Error:
-            connection.close()
+            connection.rollback()
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("DETACH DATABASE manifest")
             raise
-        return cls(connection)
 
     @classmethod
-    def open(cls, out_dir: Path) -> tuple[Manifest, str | None]:
+    def open(cls, out_dir: Path, connection, fingerprint: str) -> tuple[Manifest, str | None]:
         """The manifest of out_dir, made if need be, and a warning when a damaged one had to be replaced.
 
         A folder rendered by the previous version (LEGACY_MANIFEST_NAME) is taken over once, and its file removed.
@@ -3605,13 +3704,13 @@ class Manifest:
             raise ManifestError(f"{path}: is a link; the manifest is never written through one")
         warning = None
         try:
-            manifest = cls.connect(path)
+            manifest = cls.attach(connection, path, fingerprint)
         except sqlite3.OperationalError:
             raise  # locked by another run, or cannot be opened: never a reason to remove it
         except sqlite3.DatabaseError:
             for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
-            manifest = cls.connect(path)
+            manifest = cls.attach(connection, path, fingerprint)
             warning = f"{path}: not a manifest (damaged?); replaced, every page is rendered again"
         legacy = out_dir / LEGACY_MANIFEST_NAME
         if legacy.is_file() and not legacy.is_symlink():
@@ -3641,40 +3740,38 @@ class Manifest:
                 info = os.lstat(legacy.parent / page)
             except OSError:
                 continue
-            if sound_fields(fields) and stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= written_before:
+            if all(value is None or isinstance(value, str) for value in fields) and stat.S_ISREG(info.st_mode) \
+                    and info.st_mtime_ns <= written_before:
                 rows.append((page, entry["hash"], file_identity(info), *fields))
         with self.connection:
-            self.connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.connection.executemany("INSERT OR REPLACE INTO pages (page, input_hash, written, title, date, source, lang) "
+                                        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.connection.execute(f"DELETE FROM pages WHERE NOT {SOUND_ENTRY}")  # this folder had no other entries
 
-    def entry(self, page: str) -> tuple[str, str] | None:
-        """The recorded (input hash, file identity) of a page; None when it has no sound entry."""
-        row = self.connection.execute("SELECT input_hash, written, title, date, source, lang FROM pages WHERE page = ?",
-                                      (page,)).fetchone()
-        if row is None:
-            return None
-        if isinstance(row[0], str) and isinstance(row[1], str) and sound_fields(row[2:]):
-            return row[0], row[1]
-        self.broken += 1
-        return None
+    def unsettled(self) -> list[tuple[int, str | None, int]]:
+        """The run's inputs whose pages cannot be told unchanged by their stat alone, in input order: (position in the
+        run, the input hash recorded when the entry is sound and the page is still the file recorded, whether the
+        entry is broken)."""
+        return self.connection.execute(f"""
+            SELECT run.position, CASE WHEN pages.written IS run.written AND {SOUND_ENTRY} THEN pages.input_hash END,
+                   pages.page IS NOT NULL AND NOT {SOUND_ENTRY}
+            FROM run LEFT JOIN pages USING (page)
+            WHERE pages.page IS NULL OR NOT (run.seen IS NOT NULL AND pages.seen IS run.seen AND pages.renderer IS ?
+                                             AND pages.written IS run.written AND {SOUND_ENTRY})
+            ORDER BY run.position""", (self.renderer,)).fetchall()
 
-    def keep(self, page: str) -> None:
-        """Keep a page's entry through prune(): it is one of this run's pages."""
-        self.kept.append((page,))
-        if len(self.kept) >= 4096:
-            self.write_kept()
+    def settle(self, page: str, seen: str | None) -> None:
+        """Record the settled_stat of an input just hashed as recorded, under this renderer: the next run need not read it."""
+        self.connection.execute("UPDATE pages SET seen = ?, renderer = ? WHERE page = ?", (seen, self.renderer, page))
 
-    def write_kept(self) -> None:
-        self.connection.executemany("INSERT OR IGNORE INTO kept VALUES (?)", self.kept)
-        self.kept.clear()
-
-    def record(self, page: str, digest: str, written: str, meta: dict) -> None:
-        """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
+    def record(self, page: str, digest: str, written: str, seen: str | None, meta: dict) -> None:
+        """Record a page just renamed into place: its input's hash and settled_stat, its file identity, its index fields."""
         fields = tuple(meta.get(key) for key in INDEX_FIELDS)
         listed = self.connection.execute("SELECT title, date, source, lang FROM pages WHERE page = ?", (page,)).fetchone()
         if listed != fields:
             self.listing_changes()
-        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields))
-        self.keep(page)
+        self.connection.execute("INSERT OR REPLACE INTO pages (page, input_hash, written, title, date, source, lang, seen, renderer) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields, seen, self.renderer))
 
     def forget(self, page: str) -> None:
         """Drop a page's entry (its document failed): whatever file is there is not counted as done."""
@@ -3683,8 +3780,7 @@ class Manifest:
 
     def prune(self) -> None:
         """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
-        self.write_kept()
-        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount:
+        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM run)").rowcount:
             self.listing_changes()
 
     def listing_changes(self) -> None:
@@ -3736,25 +3832,24 @@ class Manifest:
         self.listing_changed = False
 
 
-def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, out_dir: Path, fingerprint: str,
+def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, fingerprint: str,
                  max_size: int) -> tuple[list[tuple[str, str]], int]:
-    """The (input, page name) pairs to render, in input order, and the number of unchanged pages.
+    """The (input, page name) pairs to render, in input order, and the number of unchanged pages (observe_run first).
 
-    A page is unchanged when its manifest entry is sound, its input's bytes hash as recorded and the
-    file is still the one recorded. Settled before any worker starts: an unchanged file is never
+    A page is unchanged when its manifest entry is sound, the file at its name is still the one recorded,
+    and its input either has the settled stat recorded under this renderer (it is not read) or hashes as
+    recorded (its stat is recorded then). Settled before any worker starts: an unchanged input is never
     decoded or parsed, and a run with nothing to do starts no pool.
     """
     todo: list[tuple[str, str]] = []
-    unchanged = 0
-    folder = os.fspath(out_dir)
-    for path, name in zip(inputs, pages):
-        known = manifest.entry(name)
-        if known and known[1] == identity_of(os.path.join(folder, name)) and known[0] == content_hash(path, fingerprint, max_size):
-            manifest.keep(name)
-            unchanged += 1
+    for position, recorded, broken in manifest.unsettled():
+        manifest.broken += broken
+        hashed = recorded and hashed_input(inputs[position], fingerprint, max_size)
+        if hashed and hashed[0] == recorded:
+            manifest.settle(pages[position], hashed[1])
         else:
-            todo.append((path, name))
-    return todo, unchanged
+            todo.append((inputs[position], pages[position]))
+    return todo, len(inputs) - len(todo)
 
 
 # ---------------------------------------------------------------------------
@@ -3974,9 +4069,9 @@ def site_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
 
 def site_template_contexts(templates: Path | None) -> dict[str, set]:
     """The variables each template of the site is given, by template (from a site of two articles in two languages)."""
-    manifest = Manifest.connect(":memory:")
+    manifest = Manifest.attach(run_database(), ":memory:", "")
     for page, lang in (("a.html", "en"), ("b.html", "fr")):
-        manifest.record(page, "", "", {"title": page, "date": "2024-03-03", "source": "A source", "lang": lang})
+        manifest.record(page, "", "", None, {"title": page, "date": "2024-03-03", "source": "A source", "lang": lang})
     contexts: dict[str, set] = {}
     for page in site_pages(manifest, site_facts(manifest), templates):
         if page.template:
@@ -4057,30 +4152,6 @@ def write_site(out_dir: Path, manifest: Manifest, templates: Path | None = None,
     return written
 
 
-def site_clash(out_dir: Path, inputs: list[str]) -> str | None:
-    """The input that one of the site's own files in out_dir (index pages, manifest) would overwrite, if any (links followed)."""
-    own = [out_dir / "index.html", out_dir / MANIFEST_NAME, out_dir / LEGACY_MANIFEST_NAME]
-    with contextlib.suppress(OSError):
-        own += [Path(entry.path) for entry in os.scandir(out_dir / SITE_FOLDER)]
-    own_files = set()
-    for path in own:
-        try:
-            info = os.stat(path)
-            own_files.add((info.st_dev, info.st_ino))
-        except OSError:
-            pass  # not there yet: no input can be it
-    if not own_files:
-        return None
-    for path in inputs:
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in own_files:
-            return path
-    return None
-
-
 # ---------------------------------------------------------------------------
 # Batch: the work of worker processes
 # ---------------------------------------------------------------------------
@@ -4125,7 +4196,7 @@ def run_job(job: Job) -> dict:
     try:
         if job.output not in (None, STDIO) and same_file(job.output, job.path):
             raise DocumentError("output would overwrite the input")
-        data = read_input(job.path, job.options.max_size)  # read once: decoded and hashed
+        data, seen = read_input_settled(job.path, job.options.max_size)  # read once: decoded and hashed
         text, encoding = decode_document(data)
         markdown = reads_as_markdown(job.path, job.options)
         name = safe_stem(job.path) if job.output in (None, STDIO) else job.output.stem
@@ -4145,7 +4216,7 @@ def run_job(job: Job) -> dict:
         else:
             notes += [f"{input_label(job.path)}: {problem}" for problem in copy_images(images, job.output.parent)]
         # Only what the site and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": index_fields(article), "hash": digest, "written": written, "warnings": notes}
+        return {"status": "ok", "meta": index_fields(article), "hash": digest, "seen": seen, "written": written, "warnings": notes}
     except DocumentError as error:
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
@@ -4283,6 +4354,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-j", "--jobs", type=int, default=available_cores(), metavar="N",
                         help="worker processes for a batch (default: number of cores), e.g. -j 1")
     parser.add_argument("--force", action="store_true", help="render even documents unchanged since the last run")
+    parser.add_argument("--rehash", action="store_true",
+                        help="read and hash every input rather than trust an unchanged size and times "
+                             "(renders only those whose bytes changed)")
     parser.add_argument("--max-size", type=int, default=DEFAULT_MAX_SIZE, metavar="BYTES",
                         help=f"refuse documents larger than this (default: {DEFAULT_MAX_SIZE} bytes)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line and no summary")
@@ -4331,8 +4405,6 @@ class Progress:
     SETTLED = 10
 
     def __init__(self, total: int, enabled: bool, stream=None, clock: Callable[[], float] | None = None):
-        import time
-
         self.stream = stream or sys.stderr
         self.clock = clock or time.monotonic
         self.total, self.done = total, 0
@@ -4463,7 +4535,6 @@ def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seco
 def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Options, args: argparse.Namespace) -> int:
     """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status."""
     import sqlite3
-    import time
 
     started = time.monotonic()
     if not inputs:  # nothing to render: the folder's manifest and site stay as they are
@@ -4472,20 +4543,19 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
         return 1
     pages = page_names(inputs)
     fingerprint = renderer_fingerprint(args.templates, options)
-    clash = site_clash(out_dir, inputs)
     try:
+        connection = run_database()
+        clash = observe_run(connection, inputs, pages, out_dir, stats=not args.rehash, identities=not args.force)
         # A manifest or index that is an input is never written: that run keeps its manifest in memory.
-        manifest, warning = Manifest.open(out_dir) if clash is None else (Manifest.connect(":memory:"), None)
+        manifest, warning = Manifest.open(out_dir, connection, fingerprint) if clash is None \
+            else (Manifest.attach(connection, ":memory:", fingerprint), None)
     except (ManifestError, OSError, sqlite3.Error) as error:
         error_line(f"{error}" if isinstance(error, ManifestError) else f"{out_dir / MANIFEST_NAME}: {error}")
         return 1
     if warning:
         warning_line(warning)
     try:
-        if args.force:
-            todo, unchanged = list(zip(inputs, pages)), 0
-        else:
-            todo, unchanged = plan_renders(inputs, pages, manifest, out_dir, fingerprint, options.max_size)
+        todo, unchanged = plan_renders(inputs, pages, manifest, fingerprint, options.max_size)
         if manifest.broken:
             warning_line(f"{out_dir / MANIFEST_NAME}: {manifest.broken} entries of the wrong shape ignored; rendered again")
         single = pages[0] if len(pages) == 1 else None
@@ -4501,7 +4571,7 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
                 failed += 1
             else:
                 warning_lines(result)
-                manifest.record(page, result["hash"], result["written"], result["meta"])
+                manifest.record(page, result["hash"], result["written"], result["seen"], result["meta"])
                 rendered += 1
             if time.monotonic() - committed >= 1:  # a killed run loses at most a second of records: those pages render again
                 manifest.commit()

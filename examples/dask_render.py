@@ -59,9 +59,11 @@ def render_corpus(inputs: list[Path], out_dir: Path, scheduler: str = "processes
     if entries:
         # The pages go into the folder's manifest (without an input hash: a later render.py run renders them
         # again), and the site (index, archive, sources, search) is written from it, as the command line does.
-        manifest, _ = render.Manifest.open(out_dir)
+        run = render.run_database()  # this run's pages: prune() keeps only them
+        render.observe_run(run, [source for source, _ in items], [page for _, page in items], out_dir, stats=False, identities=False)
+        manifest, _ = render.Manifest.open(out_dir, run, "")
         for entry in entries:
-            manifest.record(entry["href"], "", entry["written"], entry)
+            manifest.record(entry["href"], "", entry["written"], None, entry)
         manifest.prune()
         render.write_site(out_dir, manifest)
         manifest.close()

@@ -60,7 +60,8 @@ def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.Complet
 def manifest_rows(out: Path) -> dict[str, tuple]:
     """The manifest of an output folder: page name -> (input hash, file identity, title, date, source, lang)."""
     with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
-        return {row[0]: row[1:] for row in connection.execute("SELECT * FROM pages")}
+        rows = connection.execute("SELECT page, input_hash, written, title, date, source, lang FROM pages")
+        return {row[0]: row[1:] for row in rows}
 
 
 class Doc(typing.NamedTuple):

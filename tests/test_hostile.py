@@ -894,7 +894,7 @@ def test_the_index_and_manifest_are_never_written_over_an_input(tmp_path):
 
 
 def test_a_file_that_grows_while_read_is_read_whole_or_refused(tmp_path, monkeypatch):
-    # read_bytes_safely reads as many bytes as fstat saw plus one; a file longer by then is read on.
+    # read_file_safely reads as many bytes as fstat saw plus one; a file longer by then is read on.
     path = tmp_path / "growing.txt"
     path.write_bytes(b"x" * 100)
     real_fstat = os.fstat
@@ -905,7 +905,7 @@ def test_a_file_that_grows_while_read_is_read_whole_or_refused(tmp_path, monkeyp
                                info.st_atime, info.st_mtime, info.st_ctime))
 
     monkeypatch.setattr(os, "fstat", fstat_seen_earlier)
-    assert render.read_bytes_safely(path, 1000) == b"x" * 100
-    assert render.read_bytes_safely(path, 100) == b"x" * 100
+    assert render.read_file_safely(path, 1000)[0] == b"x" * 100
+    assert render.read_file_safely(path, 100)[0] == b"x" * 100
     with pytest.raises(render.DocumentError, match="larger than --max-size"):
-        render.read_bytes_safely(path, 50)
+        render.read_file_safely(path, 50)

@@ -1,8 +1,9 @@
-"""The manifest (issue 13, issue 15 items 2, 3 and 11): a page counts as done only when it is; SQLite; conversion."""
+"""The manifest (issue 13, issue 15 items 2, 3 and 11): a page counts as done only when it is; SQLite; conversion; the stat shortcut."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -272,10 +273,18 @@ def test_a_damaged_database_is_replaced(tmp_path, damage):
     assert "Traceback" not in result.stderr
 
 
+def sound_entries(rows: list[tuple]) -> list[bool]:
+    """Whether each (title, date, source, lang) passes the check a re-run makes of an entry (SOUND_ENTRY)."""
+    manifest = render.Manifest.attach(render.run_database(), ":memory:", "fingerprint")
+    for i, fields in enumerate(rows):
+        manifest.record(f"{i}.html", "hash", "identity", None, dict(zip(render.INDEX_FIELDS, fields)))
+    return [bool(sound) for sound, in manifest.connection.execute(f"SELECT {render.SOUND_ENTRY} FROM pages ORDER BY CAST(page AS INTEGER)")]
+
+
 def test_every_fixture_gives_a_sound_manifest_entry():
     """What a render records must pass the check a re-run makes, or the page would be rendered on every run."""
     paths = [p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.suffix in (".txt", ".md")] + [SEED]
-    checked = 0
+    rows = []
     for path in paths:
         try:
             text, encoding = render.read_document(path)
@@ -283,6 +292,189 @@ def test_every_fixture_gives_a_sound_manifest_entry():
             continue
         article = render.read_article(text, path.stem, path.suffix == ".md", render.Options(), encoding)
         fields = render.index_fields(article)
-        assert render.sound_fields(tuple(fields[key] for key in render.INDEX_FIELDS)), (path.name, fields)
-        checked += 1
-    assert checked > 50
+        rows.append(tuple(fields[key] for key in render.INDEX_FIELDS))
+    assert len(rows) > 50
+    assert all(sound_entries(rows)), [row for row, sound in zip(rows, sound_entries(rows)) if not sound]
+
+
+@pytest.mark.parametrize("date, sound", [
+    (None, True), ("2024-03-03", True), ("2024-12-31T10:00+08:00", True), ("1999-01-01T00:00:00Z", True),
+    ("2024-00-01", False), ("2024-13-01", False), ("2024-01-00", False), ("2024-01-32", False), ("2024-1-01", False),
+    ("2024-01-01 10:00", False), ("24-01-01", False), ("２０２４-01-01", False), ("", False), ("yesterday", False),
+])
+def test_an_entry_date_is_sound_only_as_the_parser_writes_it(date, sound):
+    assert sound_entries([("Title", date, None, "en")]) == [sound]
+
+
+def test_an_entry_without_a_title_or_language_is_not_sound():
+    assert sound_entries([(None, None, None, "en"), ("Title", None, None, None), ("Title", None, "Wire", "en")]) == [False, False, True]
+
+
+# ---------------------------------------------------------------------------
+# The stat shortcut: an input whose stat is as recorded is not read (issue 13)
+# ---------------------------------------------------------------------------
+# In-process runs, so that the clock can be moved on (files written by a test are always "just changed")
+# and the reading of inputs observed.
+
+
+def move_clock_on(monkeypatch, seconds: int = 10) -> int:
+    """From now on the clock reads `seconds` later: files written so far are past the racy window. The new now (ns)."""
+    now = time.time_ns() + seconds * 10**9
+    monkeypatch.setattr(render.time, "time_ns", lambda: now)
+    return now
+
+
+def count_reads(monkeypatch) -> list[str]:
+    """The names of the inputs read from now on, in order."""
+    read: list[str] = []
+    real = render.read_file_safely
+
+    def reading(path, max_size):
+        read.append(Path(path).name)
+        return real(path, max_size)
+
+    monkeypatch.setattr(render, "read_file_safely", reading)
+    return read
+
+
+def summary(capsys, *args) -> str:
+    """Run render.py in this process (one worker) and give its last line."""
+    render.main([*map(str, args), "-j", "1"])
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def recorded_stats(out: Path) -> dict[str, str | None]:
+    with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
+        return dict(connection.execute("SELECT page, seen FROM pages"))
+
+
+def stat_text(path: Path) -> str:
+    info = os.stat(path)
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def test_an_unchanged_rerun_reads_no_input(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert recorded_stats(out) == {f"d0{i}.html": stat_text(corpus / f"d0{i}.md") for i in range(3)}
+    read = count_reads(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == []
+
+
+def test_an_input_hashed_within_the_racy_window_is_hashed_again(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    # The inputs changed less than two seconds ago: a write within the same tick could leave their stat as it is.
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert recorded_stats(out) == {"d00.html": None, "d01.html": None, "d02.html": None}
+
+    now = move_clock_on(monkeypatch)
+    read = count_reads(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == ["d00.md", "d01.md", "d02.md"]  # hashed, though their stat has not changed
+    assert recorded_stats(out)["d01.html"] == stat_text(corpus / "d01.md")  # settled now
+
+    os.utime(corpus / "d01.md", ns=(now, now))  # modified "now" by its modification time
+    read.clear()
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == ["d01.md"] and recorded_stats(out)["d01.html"] is None
+    read.clear()
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == ["d01.md"]  # still within the window of this clock: hashed again
+
+
+def test_an_input_rewritten_with_its_size_and_mtime_kept_is_rendered_again(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    doc = corpus / "d01.md"
+    before = os.stat(doc)
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Title 1 first", "Title 1 FIRST"), encoding="utf-8")
+    os.utime(doc, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(doc)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
+    assert "Title 1 FIRST" in (out / "d01.html").read_text(encoding="utf-8")
+
+
+def test_a_copy_over_an_input_with_its_size_and_times_is_rendered_again(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    doc = corpus / "d02.md"
+    before = os.stat(doc)
+    elsewhere = tmp_path / "d02.md"
+    elsewhere.write_text(doc.read_text(encoding="utf-8").replace("Title 2 first", "Title 2 other"), encoding="utf-8")
+    os.utime(elsewhere, ns=(before.st_atime_ns, before.st_mtime_ns))
+    shutil.copy2(elsewhere, doc)
+    after = os.stat(doc)
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
+    assert "Title 2 other" in (out / "d02.html").read_text(encoding="utf-8")
+
+
+def test_a_run_with_other_options_renders_again_though_no_stat_changed(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+
+
+def test_rehash_reads_every_input_and_renders_only_what_changed(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    read = count_reads(monkeypatch)
+    assert summary(capsys, corpus, "-o", out, "--rehash").startswith("rendered 0, failed 0, unchanged 3")
+    assert read == ["d00.md", "d01.md", "d02.md"]
+
+
+def test_a_manifest_of_the_first_sqlite_version_gains_the_stats(tmp_path, monkeypatch, capsys):
+    corpus = write_docs(tmp_path / "corpus", docs(3))
+    out = tmp_path / "out"
+    move_clock_on(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
+        connection.execute("ALTER TABLE pages DROP COLUMN seen")
+        connection.execute("ALTER TABLE pages DROP COLUMN renderer")
+        connection.execute("DROP TABLE renderers")
+    read = count_reads(monkeypatch)
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == ["d00.md", "d01.md", "d02.md"]
+    assert recorded_stats(out)["d00.html"] == stat_text(corpus / "d00.md")
+    read.clear()
+    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert read == []
+
+
+def stat_result(mtime_ns: int, ctime_ns: int, ino: int = 7) -> os.stat_result:
+    # mode, inode, device, links, uid, gid, size, the times in whole seconds, as floats, in nanoseconds.
+    seconds = (0, mtime_ns // 10**9, ctime_ns // 10**9)
+    return os.stat_result((0o100644, ino, 3, 1, 0, 0, 5, *seconds, *map(float, seconds), 0, mtime_ns, ctime_ns))
+
+
+@pytest.mark.parametrize("mtime, ctime, settled", [
+    (97_999_999_999, 97_999_999_999, True),    # changed more than two seconds before the clock
+    (98_000_000_000, 97_000_000_000, True),    # exactly two seconds
+    (98_000_000_001, 97_000_000_000, False),   # the modification time within the window
+    (90_000_000_000, 98_000_000_001, False),   # the change time within the window (an mtime set back by hand)
+    (200_000_000_000, 90_000_000_000, False),  # a modification time in the future
+])
+def test_a_stat_is_recorded_only_outside_the_racy_window(mtime, ctime, settled):
+    clock = 100_000_000_000
+    seen = render.settled_stat(stat_result(mtime, ctime), clock)
+    assert seen == (f"3:7:5:{mtime}:{ctime}" if settled else None)
+
+
+def test_no_stat_is_recorded_without_an_inode_or_a_change_time():
+    assert render.settled_stat(stat_result(1, 1, ino=0), 100 * 10**9) is None
+    assert render.settled_stat(stat_result(1, 0), 100 * 10**9) is None
