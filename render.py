@@ -68,6 +68,7 @@ COMMAND = "article-pages"  # the console command pip and pipx install (pyproject
 DEFAULT_INPUT = HERE / "seeds"  # a checkout's seeds; an installed copy has none
 DEFAULT_OUTPUT = Path("out")
 STDIO = Path("-")  # as an input, standard input; as --output, standard output
+STDIO_NAME = os.fspath(STDIO)
 STDIN_NAME = "stdin"  # the page name of a document read from standard input
 PAGE_SUFFIXES = (".html", ".htm")  # an --output with one of these is one page's file, not a folder
 BUILTIN_TEMPLATES = HERE / "templates"
@@ -3345,7 +3346,8 @@ def safe_stem(path: Path | str) -> str:
     No path separators, no leading dot, no control or invisible characters, not a device name,
     at most MAX_STEM_BYTES of UTF-8. Standard input ("-") is STDIN_NAME.
     """
-    if os.fspath(path) == os.fspath(STDIO):
+    path = os.fspath(path)
+    if path == STDIO_NAME:
         return STDIN_NAME
     name = os.path.basename(path)
     dot = name.rfind(".")
@@ -3354,7 +3356,7 @@ def safe_stem(path: Path | str) -> str:
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
     stem = stem or "document"
-    return f"{stem}_" if stem.split(".")[0].lower() in RESERVED_NAMES else stem
+    return f"{stem}_" if stem.partition(".")[0].lower() in RESERVED_NAMES else stem
 
 
 def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]]:
@@ -3394,11 +3396,20 @@ def documents_below(folder: Path) -> list[str]:
     """
     found = []
     top = str(folder)
-    for root, folders, files in os.walk(top):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        root = os.path.normpath(root) if top == "." else root  # "sub/a.txt", as Path(".") / "sub/a.txt" writes it
-        found.extend(name if root == "." else os.path.join(root, name) for name in files
-                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES)
+    folders = [top]
+    while folders:
+        # One scandir a folder: names and kinds come with the listing, paths are joined in C.
+        with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:  # unreadable: left out, as by os.walk
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():  # a link to a folder is neither walked nor a document
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
+                elif entry.name.lower().endswith(DOCUMENT_SUFFIXES):
+                    found.append(entry.path)
+    if top == ".":
+        found = [path[2:] for path in found]  # "sub/a.txt", as Path(".") / "sub/a.txt" writes it
     # Part by part, as Paths sort: with the separator made the smallest character, strings sort the same way.
     found.sort(key=lambda path: os.path.normcase(path).replace(os.sep, "\0"))
     return found
@@ -3415,7 +3426,8 @@ def page_names(inputs: list) -> list[str]:
     hashed: set[str] = set()  # the hashed stems given so far, in lower case
     names = []
     for path, stem in zip(inputs, safe):
-        if counts[stem.lower()] > 1 or stem.lower() == "index":
+        lower = stem.lower()
+        if counts[lower] > 1 or lower == "index":
             digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
             length = 8
             # A hashed name that meets another input's own name, or a hashed name given already: longer.
@@ -3778,9 +3790,11 @@ class Manifest:
         if self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount:
             self.listing_changes()
 
-    def prune(self) -> None:
-        """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
-        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM run)").rowcount:
+    def prune(self, entries: int) -> None:
+        """Drop the entries of pages that are not this run's (the site lists this run's documents), given how many of
+        this run's pages have one (unchanged and rendered): when the table holds no more, it is not searched."""
+        if self.connection.execute("SELECT count(*) FROM pages").fetchone()[0] > entries \
+                and self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM run)").rowcount:
             self.listing_changes()
 
     def listing_changes(self) -> None:
@@ -4583,7 +4597,7 @@ def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Opt
             error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
             site_failed = True
         else:
-            manifest.prune()
+            manifest.prune(rendered + unchanged)
             manifest.commit()
             try:
                 written = write_site(out_dir, manifest, args.templates, fingerprint)

@@ -64,7 +64,7 @@ def render_corpus(inputs: list[Path], out_dir: Path, scheduler: str = "processes
         manifest, _ = render.Manifest.open(out_dir, run, "")
         for entry in entries:
             manifest.record(entry["href"], "", entry["written"], None, entry)
-        manifest.prune()
+        manifest.prune(len(entries))
         render.write_site(out_dir, manifest)
         manifest.close()
     return results
