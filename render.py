@@ -3403,7 +3403,11 @@ def documents_below(folder: Path) -> list[str]:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
-                if entry.is_dir():  # a link to a folder is neither walked nor a document
+                try:
+                    is_folder = entry.is_dir()
+                except OSError:  # a link that loops: no folder, and reported later if named like a document
+                    is_folder = False
+                if is_folder:  # a link to a folder is neither walked nor a document
                     if not entry.is_symlink():
                         folders.append(entry.path)
                 elif entry.name.lower().endswith(DOCUMENT_SUFFIXES):

@@ -274,7 +274,7 @@ def test_index_fields_are_the_json_fields_a_batch_sends_back():
 
 
 def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path, monkeypatch):
-    """Hidden files and folders are left out, links to folders not followed; broken links and pipes kept (reported later)."""
+    """Hidden files and folders are left out, links to folders not followed; broken or looping links and pipes kept (reported later)."""
     for relative in ["a/b.txt", "a-c.txt", "a.b/c.md", "Z.txt", "z.TXT", ".hidden/x.txt", "b/.x.md", "b/y.markdown",
                      "b/y.html", "c/d/e.md"]:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -282,8 +282,9 @@ def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path, monk
     (tmp_path / "broken.txt").symlink_to(tmp_path / "missing")
     (tmp_path / "folder.txt").symlink_to(tmp_path / "c")
     (tmp_path / "linked").symlink_to(tmp_path / "c")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")  # asked whether it is a folder, it raises
     os.mkfifo(tmp_path / "pipe.md")
-    expected = ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt", "c/d/e.md", "pipe.md", "z.TXT"]
+    expected = ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt", "c/d/e.md", "loop.txt", "pipe.md", "z.TXT"]
     assert render.documents_below(tmp_path) == [str(tmp_path / name) for name in expected]
     monkeypatch.chdir(tmp_path)
     assert render.documents_below(Path(".")) == expected  # as Path(".") / name writes it: no "./"
