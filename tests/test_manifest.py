@@ -353,11 +353,18 @@ def stat_text(path: Path) -> str:
     return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
-def test_an_unchanged_rerun_reads_no_input(tmp_path, monkeypatch, capsys):
+@pytest.fixture()
+def settled(tmp_path, monkeypatch, capsys) -> tuple[Path, Path]:
+    """Three documents rendered once with the clock moved on past the racy window: (corpus, output folder)."""
     corpus = write_docs(tmp_path / "corpus", docs(3))
     out = tmp_path / "out"
     move_clock_on(monkeypatch)
     assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    return corpus, out
+
+
+def test_an_unchanged_rerun_reads_no_input(settled, monkeypatch, capsys):
+    corpus, out = settled
     assert recorded_stats(out) == {f"d0{i}.html": stat_text(corpus / f"d0{i}.md") for i in range(3)}
     read = count_reads(monkeypatch)
     assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
@@ -386,63 +393,42 @@ def test_an_input_hashed_within_the_racy_window_is_hashed_again(tmp_path, monkey
     assert read == ["d01.md"]  # still within the window of this clock: hashed again
 
 
-def test_an_input_rewritten_with_its_size_and_mtime_kept_is_rendered_again(tmp_path, monkeypatch, capsys):
-    corpus = write_docs(tmp_path / "corpus", docs(3))
-    out = tmp_path / "out"
-    move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+@pytest.mark.parametrize("how", ["rewritten", "copied over"])
+def test_an_input_changed_with_its_size_and_times_kept_is_rendered_again(settled, tmp_path, capsys, how):
+    corpus, out = settled
     doc = corpus / "d01.md"
     before = os.stat(doc)
-    doc.write_text(doc.read_text(encoding="utf-8").replace("Title 1 first", "Title 1 FIRST"), encoding="utf-8")
-    os.utime(doc, ns=(before.st_atime_ns, before.st_mtime_ns))
+    text = doc.read_text(encoding="utf-8").replace("Title 1 first", "Title 1 FIRST")
+    if how == "rewritten":  # in place, its modification time put back
+        doc.write_text(text, encoding="utf-8")
+        os.utime(doc, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:  # a file of the same size and times, copied over it with shutil.copy2
+        elsewhere = tmp_path / "d01.md"
+        elsewhere.write_text(text, encoding="utf-8")
+        os.utime(elsewhere, ns=(before.st_atime_ns, before.st_mtime_ns))
+        shutil.copy2(elsewhere, doc)
     after = os.stat(doc)
     assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
     assert summary(capsys, corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
     assert "Title 1 FIRST" in (out / "d01.html").read_text(encoding="utf-8")
 
 
-def test_a_copy_over_an_input_with_its_size_and_times_is_rendered_again(tmp_path, monkeypatch, capsys):
-    corpus = write_docs(tmp_path / "corpus", docs(3))
-    out = tmp_path / "out"
-    move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
-    doc = corpus / "d02.md"
-    before = os.stat(doc)
-    elsewhere = tmp_path / "d02.md"
-    elsewhere.write_text(doc.read_text(encoding="utf-8").replace("Title 2 first", "Title 2 other"), encoding="utf-8")
-    os.utime(elsewhere, ns=(before.st_atime_ns, before.st_mtime_ns))
-    shutil.copy2(elsewhere, doc)
-    after = os.stat(doc)
-    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
-    assert "Title 2 other" in (out / "d02.html").read_text(encoding="utf-8")
-
-
-def test_a_run_with_other_options_renders_again_though_no_stat_changed(tmp_path, monkeypatch, capsys):
-    corpus = write_docs(tmp_path / "corpus", docs(3))
-    out = tmp_path / "out"
-    move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+def test_a_run_with_other_options_renders_again_though_no_stat_changed(settled, capsys):
+    corpus, out = settled
     assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 3, failed 0, unchanged 0")
     assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 0, failed 0, unchanged 3")
     assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
 
 
-def test_rehash_reads_every_input_and_renders_only_what_changed(tmp_path, monkeypatch, capsys):
-    corpus = write_docs(tmp_path / "corpus", docs(3))
-    out = tmp_path / "out"
-    move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+def test_rehash_reads_every_input_and_renders_only_what_changed(settled, monkeypatch, capsys):
+    corpus, out = settled
     read = count_reads(monkeypatch)
     assert summary(capsys, corpus, "-o", out, "--rehash").startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d00.md", "d01.md", "d02.md"]
 
 
-def test_a_manifest_of_the_first_sqlite_version_gains_the_stats(tmp_path, monkeypatch, capsys):
-    corpus = write_docs(tmp_path / "corpus", docs(3))
-    out = tmp_path / "out"
-    move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+def test_a_manifest_of_the_first_sqlite_version_gains_the_stats(settled, monkeypatch, capsys):
+    corpus, out = settled
     with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
         connection.execute("ALTER TABLE pages DROP COLUMN seen")
         connection.execute("ALTER TABLE pages DROP COLUMN renderer")
