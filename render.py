@@ -68,7 +68,7 @@ COMMAND = "article-pages"  # the console command pip and pipx install (pyproject
 DEFAULT_INPUT = HERE / "seeds"  # a checkout's seeds; an installed copy has none
 DEFAULT_OUTPUT = Path("out")
 STDIO = Path("-")  # as an input, standard input; as --output, standard output
-STDIO_NAME = os.fspath(STDIO)
+STDIO_NAME = os.fspath(STDIO)  # "-", as a path string compares
 STDIN_NAME = "stdin"  # the page name of a document read from standard input
 PAGE_SUFFIXES = (".html", ".htm")  # an --output with one of these is one page's file, not a folder
 BUILTIN_TEMPLATES = HERE / "templates"
@@ -3764,21 +3764,23 @@ class Manifest:
                                         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             self.connection.execute(f"DELETE FROM pages WHERE NOT {SOUND_ENTRY}")  # this folder had no other entries
 
-    def unsettled(self) -> list[tuple[int, str | None, int]]:
+    def unsettled(self):
         """The run's inputs whose pages cannot be told unchanged by their stat alone, in input order: (position in the
         run, the input hash recorded when the entry is sound and the page is still the file recorded, whether the
-        entry is broken)."""
+        entry is broken), streamed."""
         return self.connection.execute(f"""
             SELECT run.position, CASE WHEN pages.written IS run.written AND {SOUND_ENTRY} THEN pages.input_hash END,
                    pages.page IS NOT NULL AND NOT {SOUND_ENTRY}
             FROM run LEFT JOIN pages USING (page)
             WHERE pages.page IS NULL OR NOT (run.seen IS NOT NULL AND pages.seen IS run.seen AND pages.renderer IS ?
                                              AND pages.written IS run.written AND {SOUND_ENTRY})
-            ORDER BY run.position""", (self.renderer,)).fetchall()
+            ORDER BY run.position""", (self.renderer,))
 
-    def settle(self, page: str, seen: str | None) -> None:
-        """Record the settled_stat of an input just hashed as recorded, under this renderer: the next run need not read it."""
-        self.connection.execute("UPDATE pages SET seen = ?, renderer = ? WHERE page = ?", (seen, self.renderer, page))
+    def settle(self, stats: list[tuple[str | None, str]]) -> None:
+        """Record the settled_stat of inputs just hashed as recorded, (stat, page) each, under this renderer: the next
+        run need not read them."""
+        self.connection.executemany("UPDATE pages SET seen = ?, renderer = ? WHERE page = ?",
+                                    ((seen, self.renderer, page) for seen, page in stats))
 
     def record(self, page: str, digest: str, written: str, seen: str | None, meta: dict) -> None:
         """Record a page just renamed into place: its input's hash and settled_stat, its file identity, its index fields."""
@@ -3860,13 +3862,15 @@ def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, finger
     decoded or parsed, and a run with nothing to do starts no pool.
     """
     todo: list[tuple[str, str]] = []
+    settled: list[tuple[str | None, str]] = []  # recorded once the query is done with the table
     for position, recorded, broken in manifest.unsettled():
         manifest.broken += broken
         hashed = recorded and hashed_input(inputs[position], fingerprint, max_size)
         if hashed and hashed[0] == recorded:
-            manifest.settle(pages[position], hashed[1])
+            settled.append((hashed[1], pages[position]))
         else:
             todo.append((inputs[position], pages[position]))
+    manifest.settle(settled)
     return todo, len(inputs) - len(todo)
 
 
