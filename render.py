@@ -341,9 +341,14 @@ UI_TEXT = {
            "index": "Articles", "warnings": "Parser notes ({n})", "colon": ": ", "generated": "Made with {g}", "count": "{n} articles"},
 }
 
-# Names Windows reserves for devices, whatever the extension.
-RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
+# Names Windows reserves for devices, whatever the extension: COM1 to COM9 and LPT1 to LPT9, with 0 and
+# the superscript digits too (Windows reads COM¹ as COM1).
+RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in "0123456789¹²³"])
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second an ISO 8601 date of four-digit years can write
 MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name within 255 bytes
+# The libraries whose releases can change a page (decoding, front matter, Markdown, sanitizing, script
+# conversion, repairs, templates), by their distribution names: their versions are in the renderer's fingerprint.
+PAGE_LIBRARIES = ("markdown", "jinja2", "nh3", "charset-normalizer", "pyyaml", "opencc", "ftfy")
 # The metadata of each page that the index and the manifest keep.
 INDEX_FIELDS = ("title", "date", "source", "lang")
 
@@ -471,13 +476,22 @@ FOUR_DIGITS = re.compile(r"\d{4}")  # every DATE_PATTERNS match holds its year: 
 YEARLESS_DATE = re.compile(rf"(?<!\d)(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)", re.I)
 UTC_ZONE = re.compile(r"^(?:Z|UTC|GMT)$", re.I)
 ZONE_DIGITS = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0800, +08:00
+PROJECT_NAME_SEPARATORS = re.compile(r"[-_.]+")  # the "_" of charset_normalizer-3.5.3.dist-info
 
 # Reading: what normalise_text replaces. A C0 control other than tab, newline, form feed and carriage
-# return ("\x00", "\x1b"), or a noncharacter ("\ufdd0", "\uffff").
-_CONTROLS, _NONCHARACTERS = "\x00-\x08\x0b\x0e-\x1f\x7f", "\ufdd0-\ufdef\ufffe\uffff"
+# return ("\x00", "\x1b"); a noncharacter ("\ufdd0", "\uffff", "\U0001fffe": the last two code points
+# of every plane); a lone surrogate, half of a UTF-16 pair that no encoder writes ("\ud800"); and U+0085,
+# the C1 control that YAML and str.splitlines() read as a line break ("\x85").
+_CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
 CONTROL_CHARS = re.compile(f"[{_CONTROLS}]")
-NONCHARACTERS = re.compile(f"[{_NONCHARACTERS}]")
-UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}]")
+# What normalise_text replaces besides C0 controls (which it counts: many of them mean a binary file), with its warning.
+REPLACED_CHARS = (
+    (re.compile(f"[{_NONCHARACTERS}]"), "noncharacter", "Unicode noncharacters replaced by U+FFFD"),
+    (re.compile("[\ud800-\udfff]"), "surrogate", "lone surrogates (halves of a UTF-16 pair, not characters) replaced by U+FFFD"),
+    (re.compile("\x85"), "control", "U+0085 (NEXT LINE, a C1 control) replaced by U+FFFD"),
+)
+UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}\ud800-\udfff\x85]")
 
 # Markdown documents.
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)  # ---\ntitle: X\n---
@@ -731,6 +745,11 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def without_unwanted(text: str) -> str:
+    """A short text (a name, a front-matter value) with every character normalise_text replaces replaced, silently."""
+    return UNWANTED_CHARS.sub("\ufffd", text) if UNWANTED_CHARS.search(text) else text
+
+
 def normalise_text(text: str) -> tuple[str, list[dict]]:
     """LF line endings, no internal marker characters; warns about what it replaced."""
     warnings = []
@@ -738,9 +757,10 @@ def normalise_text(text: str) -> tuple[str, list[dict]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if UNWANTED_CHARS.search(text) is None:
         return text, warnings
-    if NONCHARACTERS.search(text):
-        text = NONCHARACTERS.sub("\ufffd", text)
-        warnings.append({"kind": "noncharacter", "message": "Unicode noncharacters replaced by U+FFFD"})
+    for pattern, kind, message in REPLACED_CHARS:
+        if pattern.search(text):
+            text = pattern.sub("\ufffd", text)
+            warnings.append({"kind": kind, "message": message})
     if CONTROL_CHARS.search(text):
         controls = len(CONTROL_CHARS.findall(text))
         if controls > max(8, len(text) // 100):
@@ -1407,7 +1427,8 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
     if not isinstance(data, dict):
         return {}, text[m.end():], [{"kind": "front-matter", "message": "front matter is not a mapping"}]
     # Only plain values (and lists of them): nested or aliased structures could take forever to print.
-    kept = {key: value for key, value in data.items() if isinstance(key, str) and (
+    # YAML's escapes ("\ud800", "\ufdd0") can write what normalise_text took out of the text: taken out again.
+    kept = {without_unwanted(key): unwanted_replaced(value) for key, value in data.items() if isinstance(key, str) and (
         is_plain_value(value) or isinstance(value, list) and len(value) <= 100 and all(map(is_plain_value, value)))}
     dropped = sorted(str(key)[:40] for key in data if key not in kept)
     warnings = [{"kind": "front-matter", "message": f"front matter values ignored (not plain text): {', '.join(dropped)}"}] if dropped else []
@@ -1444,6 +1465,13 @@ def setext_to_atx(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def unwanted_replaced(value):
+    """A plain front-matter value (or a list of them) with its texts passed through without_unwanted."""
+    if isinstance(value, list):
+        return [unwanted_replaced(item) for item in value]
+    return without_unwanted(value) if isinstance(value, str) else value
 
 
 def is_plain_value(value) -> bool:
@@ -1633,6 +1661,7 @@ IMAGE_WARNINGS = {
     "remote": "image {url} is remote: the page's Content-Security-Policy blocks it (--remote-images allows https: images)",
     "insecure": "image {url} is remote over http: the page blocks it even with --remote-images (only https: images load)",
     "scheme": "image {url} is removed from the page (not an http, https or relative URL)",
+    "host": "image {url} is removed from the page (a protocol-relative URL names another host: write https: before it)",
     "absolute": "image {url} is an absolute path: not copied beside the page (give a path relative to the document)",
     "outside": "image {url} lies outside the document's folder: not copied beside the page",
     "missing": "image {url} is not found beside the document: the page shows it broken",
@@ -1644,9 +1673,11 @@ def image_kind(url: str, remote_images: bool) -> tuple[str, str]:
     for a bare #fragment, or an IMAGE_WARNINGS key and the URL."""
     from urllib.parse import unquote, urlsplit
 
+    if is_protocol_relative(URL_NOISE.sub("", url)):
+        return "host", url
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    if scheme in ("http", "https") or (not scheme and url.startswith("//")):
+    if scheme in ("http", "https"):
         return ("shown", "") if remote_images and scheme == "https" else (
             "insecure" if remote_images else "remote", url)
     if len(scheme) > 1:  # one letter is a Windows drive: C:/charts/a.png
@@ -1676,6 +1707,7 @@ def with_image_warnings(article: Article, options: Options) -> Article:
 def parse_document(text: str, name: str, markdown: bool = False) -> Article:
     """Parse decoded text into an Article; Markdown for .md files, the dump parser otherwise."""
     text, warnings = normalise_text(text)
+    name = without_unwanted(name)  # a name may become the title
     article = parse_markdown(text, name) if markdown else parse_text(text, name)
     if warnings:
         article = dataclasses.replace(article, warnings=tuple(warnings) + article.warnings)
@@ -2366,10 +2398,21 @@ def literal_heavy_blocks(source: str) -> str:
 
 
 def safe_attribute(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: a second check of URLs after nh3's own (entities already decoded)."""
-    if attribute in URL_ATTRIBUTES and DANGEROUS_URL.match(URL_NOISE.sub("", value).lower()):
-        return None
+    """nh3's attribute filter: a second check of URLs after nh3's own (entities already decoded).
+
+    Besides script URLs it drops protocol-relative ones (//host/x, \\\\host\\x, /\\host), which nh3 lets
+    through as relative: a page opened from disk would reach file://host/x, a network share on Windows.
+    """
+    if attribute in URL_ATTRIBUTES:
+        squeezed = URL_NOISE.sub("", value).lower()
+        if DANGEROUS_URL.match(squeezed) or is_protocol_relative(squeezed):
+            return None
     return value
+
+
+def is_protocol_relative(url: str) -> bool:
+    """Whether a URL names another host without a scheme: //host/x, or with backslashes, which browsers read as "/"."""
+    return url[:2].replace("\\", "/") == "//"
 
 
 def sanitize(markup: str) -> str:
@@ -2591,13 +2634,25 @@ def contents_of(sections: list[dict]) -> list[dict]:
 
 
 def build_date() -> str | None:
-    """The build time from SOURCE_DATE_EPOCH, so pages stay reproducible without it."""
+    """The build time from SOURCE_DATE_EPOCH, so pages stay reproducible without it; None when unset or unusable
+    (the command line says so once: epoch_problem)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
+    if not epoch or epoch_problem(epoch):
         return None
     import datetime
 
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Arithmetic rather than fromtimestamp(), which the platform's C library may limit to earlier years.
+    stamp = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=int(epoch))
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch_problem(epoch: str) -> str | None:
+    """Why a SOURCE_DATE_EPOCH value cannot date a page, or None: ASCII digits, seconds up to the end of year 9999."""
+    if not (epoch.isascii() and epoch.isdigit()):
+        return "not a whole number of seconds since 1970-01-01 (ASCII digits only)"
+    if len(epoch.lstrip("0")) > len(str(LAST_EPOCH)) or int(epoch) > LAST_EPOCH:  # int() refuses 4,300 digits and more
+        return f"after the year 9999 (at most {LAST_EPOCH})"
+    return None
 
 
 def render_page(article: Article, templates: Path | None = None, options: Options = Options()) -> str:
@@ -2633,6 +2688,11 @@ def template_problem(templates: Path) -> str | None:
     import jinja2
     from jinja2 import meta, nodes
 
+    try:
+        for _ in template_files(templates):  # the fingerprint reads every file of the folder
+            pass
+    except OSError as error:
+        return f"template folder {templates}: {error.filename} cannot be read ({error.strerror or error})"
     environment = template_environment(templates)
     contexts = {"page.html": set(page_context(Article(name="check", title="check"))), "index.html": set(index_context([]))}
     for root, given in contexts.items():
@@ -2651,6 +2711,8 @@ def template_problem(templates: Path) -> str | None:
                 continue
             except jinja2.TemplateSyntaxError as error:
                 return f"template {error.filename}, line {error.lineno}: {error.message}"
+            except OSError as error:  # a template that became unreadable, or is a folder
+                return f"{where}template {name} cannot be read ({error.strerror or error})"
             for node in trees[-1][1].find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
                 if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
                     pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
@@ -2843,18 +2905,50 @@ def copy_images(images: list[tuple[Path, str]], out_dir: Path) -> list[str]:
 def renderer_fingerprint(templates: Path | None, options: Options) -> str:
     """A hash of everything besides the input that shapes a page.
 
-    The renderer's own source, every file of the template folders (a template may include any of
-    them, as page.html includes style.css) and the options.
+    The renderer's own source, the versions of the libraries it renders with, every file of the
+    template folders (a template may include any of them, as page.html includes style.css) and the options.
     """
     digest = hashlib.sha256(__version__.encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update(library_versions().encode())
     for folder in ([templates] if templates else []) + [BUILTIN_TEMPLATES]:
-        for template in sorted(p for p in folder.iterdir() if p.is_file()):
-            digest.update(len(template.name).to_bytes(4, "big") + template.name.encode("utf-8", "surrogateescape"))
-            data = template.read_bytes()
+        for name, data in template_files(folder):
+            digest.update(len(name).to_bytes(4, "big") + name.encode("utf-8", "surrogateescape"))
             digest.update(len(data).to_bytes(8, "big") + data)
     digest.update(repr(dataclasses.astuple(options)).encode())
     return digest.hexdigest()
+
+
+def template_files(folder: Path):
+    """(path relative to folder, bytes) of every file below a template folder, sorted; OSError when one cannot be read."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        yield path.relative_to(folder).as_posix(), path.read_bytes()
+
+
+def library_versions() -> str:
+    """"name==version" for each of PAGE_LIBRARIES, as installed ("name==" when it is not).
+
+    Read from the names of the dist-info (or egg-info) folders on sys.path, the first of each as
+    imports would find it: importing importlib.metadata alone costs more than a one-page run's rendering.
+    """
+    wanted = {project_key(name): name for name in PAGE_LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a folder that is gone
+            continue
+        for name in names:
+            stem, _, kind = name.rpartition(".")
+            project, _, version = stem.partition("-")
+            if kind in ("dist-info", "egg-info") and project_key(project) in wanted:
+                found.setdefault(project_key(project), version.split("-")[0])  # an egg-info's "6.0-py3.11"
+    return " ".join(f"{name}=={found.get(key, '')}" for key, name in wanted.items())
+
+
+def project_key(name: str) -> str:
+    """A distribution's name as packaging compares them: charset_normalizer, Charset.Normalizer -> charset-normalizer."""
+    return PROJECT_NAME_SEPARATORS.sub("-", name).lower()
 
 
 def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
@@ -3213,6 +3307,16 @@ def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Pa
     return records
 
 
+def environment_problem() -> str | None:
+    """Why the environment cannot shape the pages as asked (a SOURCE_DATE_EPOCH that is no usable time), or None.
+
+    Reproducible builds' specification asks a tool to stop on a malformed value rather than ignore it.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    problem = epoch_problem(epoch) if epoch else None
+    return f"SOURCE_DATE_EPOCH={epoch[:40]}: {problem}" if problem else None
+
+
 def page_target(output: Path | None, stdin: bool) -> Path | None:
     """Where a one-page run writes (a file, or STDIO for standard output); None for a run into a folder."""
     if output is None:
@@ -3276,8 +3380,8 @@ def main(argv: list[str] | None = None) -> int:
                       source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
-    if args.templates and not args.json:  # checked before any document is read
-        problem = template_problem(args.templates)
+    if not args.json:  # checked before any document is read
+        problem = (template_problem(args.templates) if args.templates else None) or environment_problem()
         if problem:
             error_line(problem)
             return 2

@@ -1,0 +1,213 @@
+"""Issue 15: promises held under attack. Each test reproduces one finding of the hostile-input campaign.
+
+Characters the page must never carry, names Windows would open as devices, URLs that reach another
+host, SOURCE_DATE_EPOCH values no date can show, the renderer's fingerprint, unreadable templates.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SEED, run_cli
+from test_hostile import assert_safe_page, audit
+
+import render
+
+
+def page_and_meta(text: str, markdown: bool, name: str = "doc") -> tuple[str, dict]:
+    page, meta = render.render_document(text, name, markdown=markdown)
+    page.encode("utf-8")  # strict: a page that cannot be written as UTF-8 fails here
+    return page, meta
+
+
+# ---------------------------------------------------------------------------
+# Characters: lone surrogates (item 12), U+0085 and noncharacters on every plane (item 15)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+def test_a_lone_surrogate_never_raises_and_the_page_can_be_written(markdown):
+    text = "# Title\n\nHigh \ud800 and low \udfff halves.\n" if markdown else "Title\n\nHigh \ud800 and low \udfff halves.\n"
+    page, meta = page_and_meta(text, markdown, name="name\udcff")
+    assert "High \ufffd and low \ufffd halves." in "".join(audit(page).text)
+    assert [w["kind"] for w in meta["warnings"]].count("surrogate") == 1
+    assert meta["file"] == "name\ufffd"
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+@pytest.mark.parametrize("char", ["\x85", "\U0001fffe", "\U0001ffff", "\U0010ffff", "\U0008fffe", "\ufdef", "\uffff"])
+def test_next_line_and_every_noncharacter_are_replaced_and_warned(char, markdown):
+    text = f"# Title\n\nbefore{char}after\n" if markdown else f"Title\n\nbefore{char}after\n"
+    page, meta = page_and_meta(text, markdown)
+    assert char not in page
+    assert "before\ufffdafter" in "".join(audit(page).text)
+    kind = "control" if char == "\x85" else "noncharacter"
+    assert any(w["kind"] == kind and "U+FFFD" in w["message"] for w in meta["warnings"]), meta["warnings"]
+
+
+def test_front_matter_escapes_cannot_bring_back_what_reading_took_out():
+    """YAML's escapes write any code point: a marker character (U+FDD0 opens a reading) or a lone surrogate."""
+    text = '---\ntitle: "A \\ufdd0guo\\ufdd1 B \\ud800 C \\x00"\ntags: ["\\uffff"]\n---\n\nbody\n'
+    page, meta = page_and_meta(text, True)
+    assert meta["title"] == "A \ufffdguo\ufffd B \ufffd C \ufffd"
+    assert "<ruby>" not in page and "\ufdd0" not in page
+
+
+# ---------------------------------------------------------------------------
+# Names (item 15): the superscript digits Windows reads as 1, 2, 3
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, expected", [("COM¹.txt", "COM¹_"), ("lpt³.md", "lpt³_"), ("Com².txt", "Com²_"),
+                                            ("COM0.txt", "COM0_"), ("LPT0.txt", "LPT0_"), ("COM¹0.txt", "COM¹0"),
+                                            ("COM⁴.txt", "COM⁴")])
+def test_superscript_device_names_are_made_safe(name, expected):
+    assert render.safe_stem(Path(name)) == expected
+
+
+# ---------------------------------------------------------------------------
+# URLs (item 15): protocol-relative links and images name another host
+# ---------------------------------------------------------------------------
+
+PROTOCOL_RELATIVE = ["//evil.example/x", "\\\\evil.example\\x", "/\\evil.example/x", "\\/evil.example/x",
+                     " //evil.example/x", "&#47;&#47;evil.example/x", "/&#x5c;evil.example"]
+
+
+@pytest.mark.parametrize("url", PROTOCOL_RELATIVE)
+def test_protocol_relative_urls_are_never_links_or_images(url):
+    text = (f'# T\n\n<a href="{url}">LINK-TEXT</a> <img src="{url}" alt="IMAGE-ALT"> '
+            '<a href="/ok/page.html">OK</a> <a href="other.html">REL</a>\n')
+    page, meta = page_and_meta(text, True)
+    found = assert_safe_page(page)
+    hrefs = [attrs.get("href") for tag, attrs in found.tags if tag == "a"]
+    srcs = [attrs.get("src") for tag, attrs in found.tags if tag == "img"]
+    assert "/ok/page.html" in hrefs and "other.html" in hrefs
+    for value in hrefs + srcs:
+        assert value is None or not value.replace("\\", "/").lstrip().startswith("//"), value
+    assert "LINK-TEXT" in "".join(found.text)
+    assert any(w["kind"] == "image" and "protocol-relative" in w["message"] for w in meta["warnings"])
+
+
+def test_protocol_relative_markdown_link_and_image_syntax():
+    page, meta = page_and_meta("# T\n\n[LINK](//evil.example/x) ![ALT](//evil.example/i.png)\n", True)
+    found = assert_safe_page(page)
+    assert [a.get("href") for t, a in found.tags if t == "a"] == [None]
+    assert [a.get("src") for t, a in found.tags if t == "img"] == [None]
+    assert [w["image"] for w in meta["warnings"] if w["kind"] == "image"] == ["//evil.example/i.png"]
+
+
+# ---------------------------------------------------------------------------
+# SOURCE_DATE_EPOCH (item 13): one line, before any page
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("epoch, reason", [("99999999999999999", "after the year 9999"), ("²", "ASCII digits only"),
+                                           ("1e9", "ASCII digits only"), ("9" * 5000, "after the year 9999"),
+                                           ("-1", "ASCII digits only")])
+def test_an_unusable_source_date_epoch_is_one_line_before_any_page(tmp_path, epoch, reason):
+    result = run_cli(SEED, "-o", tmp_path / "out", env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"render.py: error: SOURCE_DATE_EPOCH={epoch[:40]}: ") and reason in line
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_last_second_of_year_9999_is_a_build_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert render.build_date() == "9999-12-31T23:59:59Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300800")
+    assert render.build_date() is None  # in process: no date rather than an exception
+
+
+# ---------------------------------------------------------------------------
+# The fingerprint (item 13) and the template folder (item 9)
+# ---------------------------------------------------------------------------
+
+
+def test_library_versions_are_those_installed():
+    import jinja2
+    import markdown
+    import nh3
+
+    versions = dict(pair.split("==") for pair in render.library_versions().split())
+    assert set(versions) == set(render.PAGE_LIBRARIES)
+    assert versions["nh3"] == nh3.__version__
+    assert versions["markdown"] == markdown.__version__
+    assert versions["jinja2"] == jinja2.__version__
+
+
+def test_upgrading_a_library_changes_the_fingerprint(monkeypatch):
+    before = render.renderer_fingerprint(None, render.Options())
+    monkeypatch.setattr(render, "library_versions", lambda: "nh3==99.0")
+    assert render.renderer_fingerprint(None, render.Options()) != before
+
+
+def test_a_template_in_a_subfolder_is_in_the_fingerprint(tmp_path):
+    folder = tmp_path / "theme"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "footer.html").write_text("one", encoding="utf-8")
+    before = render.renderer_fingerprint(folder, render.Options())
+    (folder / "partials" / "footer.html").write_text("two", encoding="utf-8")
+    assert render.renderer_fingerprint(folder, render.Options()) != before
+
+
+def test_an_unreadable_file_in_the_template_folder_is_one_line(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "theme"
+    (folder / "notes").mkdir(parents=True)
+    secret = folder / "notes" / "secret.txt"
+    secret.write_text("x", encoding="utf-8")
+    read_bytes = Path.read_bytes
+
+    def refuse(path):
+        if path == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # root reads any file: the refusal is simulated
+    status = render.main([str(SEED), "-o", str(tmp_path / "out"), "--templates", str(folder), "-q"])
+    assert status == 2
+    assert capsys.readouterr().err == f"render.py: error: template folder {folder}: {secret} cannot be read (Permission denied)\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_an_unreadable_file_in_the_template_folder_through_the_command_line(tmp_path):
+    folder = tmp_path / "theme"
+    folder.mkdir()
+    secret = folder / "secret.txt"
+    secret.write_text("x", encoding="utf-8")
+    secret.chmod(0)
+    result = run_cli(SEED, "-o", tmp_path / "out", "--templates", folder)
+    assert result.returncode == 2
+    assert re.fullmatch(r"render\.py: error: template folder .*secret\.txt cannot be read \(Permission denied\)\n", result.stderr)
+
+
+def test_an_undefined_variable_in_a_custom_index_template_is_one_line_up_front(tmp_path):
+    """Item 10, handled by issue 14's up-front check: no page, no traceback, exit 2."""
+    folder = tmp_path / "theme"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>{{ undefined_var.x }}</p>", encoding="utf-8")
+    result = run_cli(SEED, "-o", tmp_path / "out", "--templates", folder)
+    assert result.returncode == 2
+    assert result.stderr == (f"render.py: error: template {folder / 'index.html'}, line 1: 'undefined_var' is undefined "
+                             "(index templates get: entries, generator, lang, remote_images, ui)\n")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """Item 8: `render.py --json seeds/ | head -1` (the reader stops early): no BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    for number in range(30):  # ~600 KB of JSON: more than a pipe holds, so a write meets the closed end
+        (tmp_path / f"copy{number}.txt").write_bytes(SEED.read_bytes())
+    reader = subprocess.Popen([sys.executable, str(ROOT / "render.py"), "--json", str(tmp_path)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.read(1)
+    reader.stdout.close()  # as head does once it has its line
+    stderr = reader.stderr.read().decode()
+    reader.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
