@@ -279,6 +279,8 @@ COMMON_HAN = frozenset(
 )
 CJK_PUNCTUATION = frozenset("，。、；：？！「」『』（）《》〈〉【】“”‘’…—～·　％０１２３４５６７８９")
 PLAUSIBLE_CHINESE = 0.25
+# Encodings of Traditional Chinese only: a Chinese text read with one is Traditional when its characters cannot tell.
+TRADITIONAL_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950"})
 
 # Pelican's own metadata header keys ("Title: My post" lines before the first blank line).
 PELICAN_KEYS = frozenset("title date modified author authors category tags slug lang summary source status template".split())
@@ -654,8 +656,8 @@ def slug(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def detect_lang(text: str) -> str:
-    """BCP 47 language tag guessed from the characters and frequent words."""
+def detect_lang(text: str, encoding: str = "utf-8") -> str:
+    """BCP 47 language tag guessed from the characters and frequent words (and, for Chinese, maybe the encoding)."""
     han = count_han(text)
     kana = len(KANA.findall(text))
     if kana > 10 and kana * 5 > han:
@@ -663,13 +665,24 @@ def detect_lang(text: str) -> str:
     if len(HANGUL.findall(text)) > 10:
         return "ko"
     if han >= 10 and han_third_of_letters(han, text):
-        return "zh-Hant" if len(TRADITIONAL_ONLY_CHAR.findall(text)) > len(SIMPLIFIED_ONLY_CHAR.findall(text)) else "zh-Hans"
+        return chinese_script(text, encoding)
     words = [w.lower() for w in WORD.findall(text[:20000])]
     scores = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if scores[best] < 2:
-        return "zh-Hans" if han else ("en" if words else "und")
+        return chinese_script(text, encoding) if han else ("en" if words else "und")
     return best
+
+
+def chinese_script(text: str, encoding: str = "utf-8") -> str:
+    """zh-Hant or zh-Hans for a Chinese text: by its frequent characters of one script only; else (a short text) by
+    every character one script's encoding lacks (測 is not in GB2312, 测 not in Big5); else by its encoding; else zh-Hans."""
+    lean = len(TRADITIONAL_ONLY_CHAR.findall(text)) - len(SIMPLIFIED_ONLY_CHAR.findall(text))
+    if lean == 0:
+        lean = sum(map(script_form, set(NOT_CJK_RUN.sub("", text))))
+    if lean == 0:
+        return "zh-Hant" if encoding in TRADITIONAL_ENCODINGS else "zh-Hans"
+    return "zh-Hant" if lean > 0 else "zh-Hans"
 
 
 # ---------------------------------------------------------------------------
@@ -694,8 +707,15 @@ def chinese_score(text: str) -> float:
 
 
 def lightly_damaged_utf8(lenient: str, data_replacements: int = 0) -> bool:
-    """Whether a UTF-8 reading with errors replaced holds few enough new U+FFFD to be the document, marked."""
-    return (lenient.count("\ufffd") - data_replacements) * 200 <= sum(ord(ch) > 0x7F for ch in lenient)
+    """Whether a UTF-8 reading with errors replaced holds few enough new U+FFFD to be the document, marked.
+
+    At most one per 200 non-ASCII characters; in a short text, up to two (a byte gone bad, a file cut in the
+    middle of a character) when well-formed non-ASCII characters outnumber them two to one: the characters
+    another encoding's bytes would make valid UTF-8 by chance are far fewer than the bytes they make invalid.
+    """
+    new = lenient.count("\ufffd") - data_replacements
+    non_ascii = sum(ord(ch) > 0x7F for ch in lenient)
+    return new <= max(non_ascii // 200, min(2, (non_ascii - new - data_replacements) // 2))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -1315,10 +1335,10 @@ def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | No
     return title, None
 
 
-def parse_text(text: str, name: str) -> Article:
+def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
     """Parse a plain-text article dump into an Article."""
     lines = split_lines(text)
-    lang = detect_lang(" ".join(line.clean for line in lines[:400]))
+    lang = detect_lang(" ".join(line.clean for line in lines[:400]), encoding)
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
     boilerplate: list[str] = []
@@ -1556,7 +1576,7 @@ def markdown_sections(lines: list[str], headings: dict[int, re.Match[str]]) -> l
     return [Section(heading, tuple(markdown_blocks(body)), level) for heading, level, body in sections]
 
 
-def parse_markdown(text: str, name: str) -> Article:
+def parse_markdown(text: str, name: str, encoding: str = "utf-8") -> Article:
     """Parse a Markdown document with optional front matter into an Article.
 
     The title is the front matter's, else the first # heading; that heading leaves the body when it repeats the title.
@@ -1578,7 +1598,7 @@ def parse_markdown(text: str, name: str) -> Article:
     built = tuple(markdown_sections(lines, headings))
     built = tuple(s for i, s in enumerate(built) if s.paragraphs or s.heading is not None or i > 0)
     sample = clean(" ".join(p for s in built for p in s.paragraphs))[:20000]
-    lang = str(data.get("lang") or data.get("language") or detect_lang(sample))
+    lang = str(data.get("lang") or data.get("language") or detect_lang(sample, encoding))
     china = lang.startswith(CHINESE_DATE_LANGS)
     date = None
     if data.get("date") not in (None, ""):
@@ -1704,11 +1724,14 @@ def with_image_warnings(article: Article, options: Options) -> Article:
     return dataclasses.replace(article, warnings=article.warnings + warnings) if warnings else article
 
 
-def parse_document(text: str, name: str, markdown: bool = False) -> Article:
-    """Parse decoded text into an Article; Markdown for .md files, the dump parser otherwise."""
+def parse_document(text: str, name: str, markdown: bool = False, encoding: str = "utf-8") -> Article:
+    """Parse decoded text into an Article; Markdown for .md files, the dump parser otherwise.
+
+    The encoding the text was read with tells a Chinese text's script when its characters cannot (Big5: Traditional).
+    """
     text, warnings = normalise_text(text)
     name = without_unwanted(name)  # a name may become the title
-    article = parse_markdown(text, name) if markdown else parse_text(text, name)
+    article = parse_markdown(text, name, encoding) if markdown else parse_text(text, name, encoding)
     if warnings:
         article = dataclasses.replace(article, warnings=tuple(warnings) + article.warnings)
     if not any(s.paragraphs for s in article.sections) and not article.markdown:
@@ -1826,6 +1849,13 @@ def is_foreign(ch: str, traditional: bool) -> bool:
     if traditional:
         return (encodable(ch, "gb2312") and not encodable(ch, "cp950")) or not encodable(ch, "big5hkscs")
     return not encodable(ch, "gb2312")
+
+
+@functools.lru_cache(maxsize=8192)
+def script_form(ch: str) -> int:
+    """1 for a Han character of Traditional text only (in Big5, not in GB2312: 測), -1 for one of Simplified text
+    only (in GB2312, not in Big5: 测), 0 for the others."""
+    return encodable(ch, "cp950") - encodable(ch, "gb2312")
 
 
 def damage_codec(traditional: bool) -> str:
@@ -1995,6 +2025,11 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
     return found
 
 
+def lost_runs(text: str, mask: bytearray) -> list[tuple[int, int, Damage]]:
+    """The runs of U+FFFD (a character lost before or while the document was decoded) in a text of any language."""
+    return [(m.start(), m.end(), Damage("lost", m[0])) for m in REPLACEMENT_RUN.finditer(text) if not any(mask[m.start():m.end()])]
+
+
 _CONVERTERS: dict = {}
 
 
@@ -2121,8 +2156,8 @@ class Restoration:
 
 
 def may_be_damaged(text: str, how: Restoration) -> bool:
-    """Whether find_mojibake() or, in Chinese, find_damage() could find anything in a clean text."""
-    if MOJIBAKE_LEAD.search(text):
+    """Whether find_mojibake(), lost_runs() or, in Chinese, find_damage() could find anything in a clean text."""
+    if MOJIBAKE_LEAD.search(text) or "\ufffd" in text:
         return True
     return how.chinese and may_be_lost_or_garbled(text, damage_codec(how.traditional))
 
@@ -2175,11 +2210,13 @@ def fully_restored(text: str, how: Restoration, detect: bool = True) -> tuple[st
             shown = damage.repair if damage.repair is not None else damage.text
             marked.replace(start, end, shown, damage)
             mask[start:end] = bytes(len(shown))
-        if how.chinese:
+        if how.chinese or "\ufffd" in marked.text:
             taken = bytearray(mask)
             for start, end, _damage in marked.runs:
                 taken[start:end] = b"\x01" * (end - start)
-            for start, end, damage in reversed(find_damage(marked.text, marked.readings, taken, how.traditional)):
+            found = find_damage(marked.text, marked.readings, taken, how.traditional) if how.chinese else \
+                lost_runs(marked.text, taken)
+            for start, end, damage in reversed(found):
                 if damage.repair is None:
                     marked.mark(start, end, damage)
                 else:
@@ -2755,7 +2792,7 @@ def template_error(error: Exception) -> str | None:
 def read_article(text: str, name: str, markdown: bool = False, options: Options = Options(),
                  encoding: str = "utf-8") -> Article:
     """The restored Article of one decoded document."""
-    article = restore(parse_document(text, name, markdown), options)
+    article = restore(parse_document(text, name, markdown, encoding), options)
     article = with_image_warnings(article, options) if article.images else article
     return article if encoding == article.encoding else dataclasses.replace(article, encoding=encoding)
 
