@@ -327,6 +327,14 @@ SANITIZE_URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "background", "srcset"})
 SECTION_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})  # each starts a section of a Markdown document's page
 VOID_ELEMENTS = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
+# Every element name the HTML parser knows as HTML (obsolete ones too): sanitize() drops the tags of all others.
+HTML_ELEMENTS = tuple("""a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+    blockquote body br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div
+    dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html
+    i iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee menu menuitem meta
+    meter nav nobr noembed noframes noscript object ol optgroup option output p param picture plaintext pre progress q rb
+    rp rt rtc ruby s samp script search section select slot small source span strike strong style sub summary sup table
+    tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp""".split())
 # Python-Markdown's cost on one block grows with its length times its inline matches: beyond this
 # product (~1 s of Python-Markdown) a paragraph is shown as literal text.
 MARKDOWN_BLOCK_BUDGET = 20_000_000
@@ -510,6 +518,8 @@ TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")  # the "<" of <b>, </p>, <
 HEADING_ELEMENT = re.compile(r"<h(?P<level>[2-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
 H1_TAG = re.compile(r"<(/?)h1\b")  # a level-one heading's tags: <h1>, <h1 lang="en">, </h1>
 TAG = re.compile(r"<[^>]*>")  # <em>, </em>
+# A tag that holds a reading or damage mark (sanitized HTML escapes "<" and ">" inside attribute values): <a title="國\ufdd0guó\ufdd1">.
+MARKED_TAG = re.compile(f"<[^>]*[{RUBY_OPEN}{DAMAGE_OPEN}{DAMAGE_CLOSE}][^>]*>")
 # A tag of well-formed HTML, its quoted attribute values allowed to hold ">": <a title="a>b">, </p>
 HTML_TAG = re.compile(r"<(?P<closing>/)?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 PARAGRAPH_BREAK = re.compile("\n\n")
@@ -521,8 +531,13 @@ ATTRIBUTE_MISSING = re.compile(r"^'(?:[\w.]+\.)?(?P<type>\w+) object' has no att
 # Sanitizing. A script or document URL once tabs, newlines, spaces and controls are gone: "java\tscript:".
 DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
 URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
-# SVG and MathML tags, dropped before sanitizing so that what they wrap is kept as HTML text: <svg onload=…>, </math>.
-FOREIGN_CONTENT = re.compile(r"</?(?:svg|math)\b[^>]*>", re.I)
+# A tag that is no HTML element's (SVG's and MathML's, <foo>), dropped before sanitizing so that what it wraps is kept
+# as HTML text: nh3 drops the content of many (<mi>, <text>, <g>) and, left open, all that follows: <svg onload=…>, </mi>.
+NOT_HTML_TAG = re.compile(rf"</?(?!(?:{'|'.join(HTML_ELEMENTS)})(?![^\s/>]))[A-Za-z][^<>]*>", re.I)
+# A "<" that starts neither a well-formed tag (no "<" inside, so each try stops at the next) nor a comment: the HTML parser would read
+# what follows as a tag, a bogus comment or an attribute up to a ">" or a quote that may never come, and drop it.
+# <a title="open, <?php, <!DOCTYPE, </ x>, <![CDATA[.
+NOT_A_TAG = re.compile(r"""<(?!!--|/?[A-Za-z][^\s/<>]*(?>\s*(?:[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?|/(?!>)))*\s*/?>)""")
 # XML-style empty elements, which HTML would read as opening a non-void element: <circle r="10"/>.
 SELF_CLOSING = re.compile(rf"<(?!(?:{'|'.join(VOID_ELEMENTS)})\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
 
@@ -1531,11 +1546,21 @@ CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}) *(?:\{.*\}|\.?[\w#.+-]*) *$")
 
 def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
     """The ATX headings among lines, outside fenced code, by line number (an unclosed fence fences nothing)."""
+    fenced = fenced_lines(lines)
+    return {number: heading for number, line in enumerate(lines)
+            if line.startswith("#") and not fenced[number] and (heading := ATX_HEADING.match(line))}
+
+
+def fenced_lines(lines: list[str]) -> bytearray:
+    """1 for each line of a fenced code block as Python-Markdown's fenced_code reads them (an unclosed fence fences nothing)."""
+    fenced = bytearray(len(lines))
     closers: dict[str, list[int]] = {}  # each bare fence ("```"), the lines that hold it
     for number, line in enumerate(lines):
         if line.startswith(("```", "~~~")):
             closers.setdefault(line.rstrip(" "), []).append(number)
-    headings, number = {}, 0
+    if not closers:
+        return fenced
+    number = 0
     while number < len(lines):
         line = lines[number]
         fence = CODE_FENCE.match(line) if line.startswith(("```", "~~~")) else None
@@ -1543,14 +1568,11 @@ def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
             same = closers.get(fence["fence"], [])
             close = bisect.bisect_right(same, number)
             if close < len(same):
+                fenced[number:same[close] + 1] = b"\x01" * (same[close] + 1 - number)
                 number = same[close] + 1
                 continue
-        elif line.startswith("#"):
-            heading = ATX_HEADING.match(line)
-            if heading:
-                headings[number] = heading
         number += 1
-    return headings
+    return fenced
 
 
 # What a heading and a title may differ by and still be the same: emphasis marks, case, spacing.
@@ -1586,6 +1608,11 @@ def parse_markdown(text: str, name: str, encoding: str = "utf-8") -> Article:
     meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
     if not block:
         data, body, meta_lines = pelican_header(text)
+    raw_text = raw_text_defused(body)[1]  # the HTML step escapes them again in the source it converts
+    if raw_text:
+        warnings.append({"kind": "html", "message": "shown as text, not as HTML (an element whose content the HTML "
+                         "parser would not read as markup hides the rest of the page when left open): "
+                         + ", ".join(f"<{name}>" for name in raw_text)})
     toneless_ok = toneless_readings_ok(body)
     lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
@@ -1638,15 +1665,35 @@ LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]\n]+)\]:[ \t]*<?(?P<url>[^
 # The src of an HTML image: <img src="a.png">, <IMG alt=x src=a.png>.
 HTML_IMAGE = re.compile(r"<img\b[^<>]*?\ssrc\s*=\s*(?:\"(?P<double>[^\"<>]*)\"|'(?P<single>[^'<>]*)'|(?P<bare>[^\s<>]+))", re.I)
 BACKTICK_RUN = re.compile(r"`+")  # opens or closes a code span: `code`, ``co`de``
+# Elements an HTML parser reads as raw text (style, script, xmp, iframe, noembed, noframes, noscript, plaintext),
+# as escapable raw text (textarea, title) or into a fragment of their own (template), and select, which drops the
+# markup of all it holds: one left open swallows the rest of a page or shows it as literal HTML.
+RAW_TEXT_ELEMENTS = ("style", "script", "template", "textarea", "xmp", "title", "noembed", "iframe", "noframes",
+                     "noscript", "plaintext", "select")
+_RAW_TEXT_NAME = rf"(?:{'|'.join(RAW_TEXT_ELEMENTS)})(?![^\s/>])"
+# The "<" of a raw-text element's start or end tag: <style>, </SCRIPT >, <textarea rows=3>, but not <styles>.
+RAW_TEXT_TAG = re.compile(rf"<(?=/?{_RAW_TEXT_NAME})", re.I)
+# The same tags not escaped by a backslash, or a whole svg or math tag (group "foreign"): <style, </title, <svg onload=x>.
+RAW_TEXT_OR_FOREIGN_TAG = re.compile(rf"<(?<!\\<)(?:/?(?P<name>{_RAW_TEXT_NAME})|(?P<foreign>/?(?:svg|math)\b[^<>]*>))", re.I)
 
 
 def without_code_spans(text: str) -> str:
-    """Text without its code spans, whose content shows as typed: each run of backticks closes at the next of its length."""
+    """Text without its code spans, whose content shows as typed."""
+    pieces, last = [], 0
+    for start, end in code_spans(text):
+        pieces.append(text[last:start])
+        last = end
+    return "".join(pieces) + text[last:]
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span of a Markdown paragraph, backticks included: each run of backticks closes at
+    the next of its length, and a run that none closes is plain backticks."""
     runs = [m.span() for m in BACKTICK_RUN.finditer(text)]
     by_length: dict[int, list[int]] = {}  # run length: the runs of that length, by index
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    pieces, last, index = [], 0, 0
+    spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
         same = by_length[end - start]
@@ -1654,9 +1701,60 @@ def without_code_spans(text: str) -> str:
         if close == len(same):  # never closed: plain backticks
             index += 1
             continue
-        pieces.append(text[last:start])
-        last, index = runs[same[close]][1], same[close] + 1
-    return "".join(pieces) + text[last:]
+        spans.append((start, runs[same[close]][1]))
+        index = same[close] + 1
+    return spans
+
+
+def raw_text_defused(source: str) -> tuple[str, list[str]]:
+    """Markdown source whose raw-text elements (RAW_TEXT_ELEMENTS) are text and whose svg and math tags are gone,
+    outside code; and the raw-text elements' names, in order, each once.
+
+    A <style> or <textarea> left open would make Python-Markdown keep the rest of the document as one raw
+    HTML block, and the HTML parser swallow it or show it as literal markup: written &lt;style>, the tag
+    shows as typed and the rest stays Markdown. Code (fenced, indented, spans) shows its tags as typed already.
+    """
+    if RAW_TEXT_OR_FOREIGN_TAG.search(source) is None:
+        return source, []
+    lines = source.split("\n")
+    fenced = fenced_lines(lines)
+    names: dict[str, None] = {}
+    start = 0
+    while start < len(lines):  # each run of lines outside fences and between blank lines: a paragraph's code spans stay in it
+        if fenced[start] or not lines[start].strip():
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and not fenced[end] and lines[end].strip():
+            end += 1
+        lines[start:end] = raw_text_escaped(lines[start:end], names)
+        start = end
+    return "\n".join(lines), list(names)
+
+
+def raw_text_escaped(lines: list[str], names: dict[str, None]) -> list[str]:
+    """The lines of one paragraph with raw-text tags escaped and foreign tags dropped, outside code spans and
+    indented lines (code when they open a block; the HTML step catches any that are not); names gathers the first."""
+    text = "\n".join(lines)
+    if RAW_TEXT_OR_FOREIGN_TAG.search(text) is None:
+        return lines
+    spans = code_spans(text) if "`" in text else []
+    span_starts = [start for start, _end in spans]
+    line_starts = [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
+    pieces, last = [], 0
+    for m in RAW_TEXT_OR_FOREIGN_TAG.finditer(text):
+        line = bisect.bisect_right(line_starts, m.start()) - 1
+        span = bisect.bisect_right(span_starts, m.start()) - 1
+        if lines[line].startswith(("    ", "\t")) or (span >= 0 and m.start() < spans[span][1]):
+            continue
+        pieces.append(text[last:m.start()])
+        if m["foreign"]:
+            last = m.end()
+        else:
+            names.setdefault(m["name"].lower())
+            pieces.append("&lt;")
+            last = m.start() + 1
+    return ("".join(pieces) + text[last:]).split("\n")
 
 
 def markdown_images(blocks: list[str]) -> tuple[str, ...]:
@@ -2456,15 +2554,36 @@ def sanitize(markup: str) -> str:
     """HTML from a Markdown document, reduced to a safe allowlist by nh3.
 
     Kept: text, structure, tables, figures, ruby, time and links; URLs only http, https,
-    mailto or relative. Dropped with their content: script and style. Dropped, text kept:
-    every other element (iframe, object, embed, form, base, meta, svg, math, ...).
-    Dropped: every attribute not listed (on* handlers, style, id, target, ...) and comments.
+    mailto or relative. Dropped, text kept: every other element (iframe, object, embed, form, base,
+    meta, svg, math, ...). Dropped: every attribute not listed (on* handlers, style, id, target, ...)
+    and comments. Nothing is dropped with its content: see parseable().
     """
     import nh3
 
-    markup = SELF_CLOSING.sub(r"<\1\2></\1>", FOREIGN_CONTENT.sub("", markup))
-    return nh3.clean(markup, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
+    return nh3.clean(parseable(markup), tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
                      url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
+
+
+def parseable(markup: str) -> str:
+    """HTML in which the sanitizer's parser can drop no text: what would hide text is written as text or dropped.
+
+    Comments left open, tags of raw-text elements (what raw_text_defused() could not see: a tag on an
+    indented line) and every "<" that starts no well-formed tag are escaped; the tags of elements that are
+    not HTML's are dropped, their content kept; XML-style empty elements are closed.
+    """
+    if "<" not in markup:
+        return markup
+    markup = NOT_A_TAG.sub("&lt;", RAW_TEXT_TAG.sub("&lt;", without_open_comments(markup)))
+    return SELF_CLOSING.sub(r"<\1\2></\1>", NOT_HTML_TAG.sub("", markup))
+
+
+def without_open_comments(markup: str) -> str:
+    """HTML whose comments that no "-->" closes are text: the parser would take the rest of the page into them."""
+    closed_before = markup.rfind("-->") - 2  # "<!--" at or before this index is closed ("<!-->" closes itself)
+    opener = markup.find("<!--", max(closed_before + 1, 0))
+    if opener < 0:
+        return markup
+    return markup[:opener] + markup[opener:].replace("<!--", "&lt;!--")
 
 
 def one_headline(markup: str) -> str:
@@ -2503,7 +2622,8 @@ def markdown_sections_html(article: Article) -> list[dict]:
 
     The body is converted whole, so that reference links may point from one section to another.
     """
-    markup = one_headline(sanitize(markdown_renderer().reset().convert(defuse_markdown(markdown_source(article)))))
+    source = defuse_markdown(raw_text_defused(markdown_source(article))[0])
+    markup = marks_out_of_tags(one_headline(sanitize(markdown_renderer().reset().convert(source))))
     starts = top_level_heading_starts(markup)
     taken: set[str] = set()
     rendered = []
@@ -2520,6 +2640,14 @@ def markdown_sections_html(article: Article) -> list[dict]:
         chunk = f'<h{level} id="{section_id}"{heading["attributes"]}>' + chunk[heading.end("attributes") + 1:]
         rendered.append({"id": section_id, "heading": text, "level": level, "html": ruby_html(chunk)})
     return rendered
+
+
+def marks_out_of_tags(markup: str) -> str:
+    """Sanitized HTML whose tags hold no reading or damage marks: a reading in an attribute (title="國(guó)") is
+    written back as the document had it, a damaged run's marks are dropped, so ruby never lands inside a tag."""
+    if RUBY_OPEN not in markup and DAMAGE_OPEN not in markup and DAMAGE_CLOSE not in markup:
+        return markup
+    return MARKED_TAG.sub(lambda m: DAMAGE_MARKS.sub("", MARKED_READING_SPLIT.sub(r"(\1)", m[0])), markup)
 
 
 def body_html(article: Article) -> list[dict]:

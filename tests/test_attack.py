@@ -258,3 +258,98 @@ def test_a_short_chinese_text_is_tagged_by_what_its_characters_can_say(text, enc
     decoded, used = render.decode_document(data) if encoding != "utf-8" else (text, "utf-8")
     assert (decoded, used) == (text, encoding)
     assert render.read_article(decoded, "short", encoding=used).lang == lang
+
+
+# ---------------------------------------------------------------------------
+# Markdown (item 1): raw-text and foreign elements never swallow the rest of the page
+# ---------------------------------------------------------------------------
+
+RAW_TEXT_OPENERS = ["<style>", "<script>", "<template>", "<textarea>", "<xmp>", "<title>", "<noembed>", "<iframe>",
+                    "<noframes>", "<noscript>", "<plaintext>", "<select>", "<SCRIPT type=x>", "<noscript><style>"]
+FOREIGN_OPENERS = ["<svg><style>", "<math><style>", "<select><style>", "<svg><title>", "<svg><script>",
+                   "<math><mtext><table><mglyph><style><!--", "<math><mi>", "<svg><text>", "<svg><g>"]
+
+
+def body_text(page: str) -> str:
+    return "".join(audit(page[page.index("<main"):page.index("</main>")]).text)
+
+
+def assert_rest_of_page_kept(page: str) -> None:
+    found = assert_safe_page(page)
+    assert '<h2 id="later">Later</h2>' in page, "the heading after it still starts a section"
+    assert "AFTER-TEXT" in "".join(found.text) and "MORE-TEXT" in "".join(found.text)
+    assert "</p>" not in body_text(page) and "\ufdd2" not in page, "no markup shown as text"
+
+
+@pytest.mark.parametrize("opener", RAW_TEXT_OPENERS)
+@pytest.mark.parametrize("where", ["prose", "block"])
+def test_an_unclosed_raw_text_element_is_shown_as_typed_and_named(opener, where):
+    body = f"Use the {opener} element for CSS." if where == "prose" else opener
+    page, meta = page_and_meta(f"# T\n\n{body}\n\nAFTER-TEXT\n\n## Later\n\nMORE-TEXT\n", True)
+    assert_rest_of_page_kept(page)
+    assert body in body_text(page)  # the tag as typed
+    [warning] = [w for w in meta["warnings"] if w["kind"] == "html"]
+    for name in re.findall(r"<(\w+)", opener):
+        assert f"<{name.lower()}>" in warning["message"]
+
+
+@pytest.mark.parametrize("opener", FOREIGN_OPENERS)
+def test_svg_and_math_with_swallowing_elements_inside_keep_the_rest(opener):
+    page, _ = page_and_meta(f"# T\n\nBEFORE {opener} inside\n\nAFTER-TEXT\n\n## Later\n\nMORE-TEXT\n", True)
+    assert_rest_of_page_kept(page)
+    assert "inside" in body_text(page)
+
+
+def test_closed_raw_text_elements_show_their_content_as_text():
+    page, meta = page_and_meta("# T\n\n<script>alert(1)</script>\n\n<style>p { color: red }</style> and text\n", True)
+    assert_safe_page(page)
+    shown = body_text(page)
+    assert "<script>alert(1)</script>" in shown and "<style>p { color: red }</style> and text" in shown
+    assert page.lower().count("<script") == 1  # the JSON-LD block only
+
+
+@pytest.mark.parametrize("code", ["`<style>`", "```\n<style>\n```", "    <style>", "``a <style> b``"])
+def test_raw_text_tags_in_code_stay_code(code):
+    page, meta = page_and_meta(f"# T\n\n{code}\n\nAFTER-TEXT\n", True)
+    assert "&lt;style&gt;" in page and "&amp;lt;" not in page
+    assert not [w for w in meta["warnings"] if w["kind"] == "html"]
+
+
+@pytest.mark.parametrize("markup, kept", [
+    ('<div>\n<a title="never closed\n</div>', '<a title="never closed'),
+    ("<div>\n<a b='never closed\n</div>", "<a b='never closed"),
+    ("<div>\n<?php echo 1 ?> PHP-TEXT\n</div>", "<?php echo 1 ?> PHP-TEXT"),
+    ("<div>\n<!DOCTYPE html> DOCTYPE-TEXT\n</div>", "<!DOCTYPE html> DOCTYPE-TEXT"),
+    ("<div>\n<![CDATA[ CDATA-TEXT ]]>\n</div>", "<![CDATA[ CDATA-TEXT ]]>"),
+    ("<div>\n</ x> BOGUS-TEXT\n</div>", "</ x> BOGUS-TEXT"),
+    ("<div>\n<!-- never closed\n</div>", "<!-- never closed"),
+    ("<p>a <mi>MI-TEXT</p>", "MI-TEXT"),
+])
+def test_what_the_html_parser_would_drop_is_shown_as_text(markup, kept):
+    page, _ = page_and_meta(f"# T\n\n{markup}\n\nAFTER-TEXT\n\n## Later\n\nMORE-TEXT\n", True)
+    found = assert_safe_page(page)
+    assert kept in "".join(found.text)
+    assert "AFTER-TEXT" in "".join(found.text) and "MORE-TEXT" in "".join(found.text)
+
+
+def test_a_reading_inside_an_attribute_stays_out_of_the_tag():
+    text = '# T\n\n國(guó)家(jiā) <a title="國(guó)家(jiā)" href="國(guó).html">中(zhōng)國(guó)</a> <img src="a.png" alt="書(shū)">\n'
+    page, _ = page_and_meta(text, True)
+    found = assert_safe_page(page)
+    [link] = [attrs for tag, attrs in found.tags if tag == "a" and attrs.get("href")]
+    assert link["title"] == "國(guó)家(jiā)" and link["href"] == "國(guó).html"
+    assert [attrs["alt"] for tag, attrs in found.tags if tag == "img"] == ["書(shū)"]
+    for tag in re.findall(r"<(?:a|img) [^>]*>", page):
+        assert "ruby" not in tag and "\ufdd0" not in tag and "\ufdd1" not in tag
+    assert page.count("<ruby>") == 4  # the readings in the text: 國 家, and 中 國 in the link's text
+
+
+def test_damage_marks_inside_a_tag_stay_out_of_it():
+    """A tag over two lines is not protected from restoration: a damaged run found inside is unmarked there."""
+    text = '# Title\n\nSome text <a href="x.html" title="lost \ufffd here\nand there">link</a>, and lost \ufffd here.\n'
+    page, meta = page_and_meta(text, True)
+    found = assert_safe_page(page)
+    [link] = [attrs for tag, attrs in found.tags if tag == "a"]
+    assert link["title"] == "lost \ufffd here\nand there"
+    assert all("mark" not in tag for tag in re.findall(r"<a [^>]*>", page))
+    assert page.count('<mark class="damaged"') == 1  # the run in the text is still marked
