@@ -28,6 +28,7 @@ import argparse
 import base64
 import bisect
 import calendar
+import collections
 import dataclasses
 import functools
 import gc
@@ -279,6 +280,9 @@ COMMON_HAN = frozenset(
 )
 CJK_PUNCTUATION = frozenset("，。、；：？！「」『』（）《》〈〉【】“”‘’…—～·　％０１２３４５６７８９")
 PLAUSIBLE_CHINESE = 0.25
+# The encodings one file may mix, line by line; a line is read in another only when it holds this many scored characters.
+MIXED_ENCODINGS = ("utf-8", "gb18030", "big5")
+MIXED_LINE_CHARACTERS = 4
 # Encodings of Traditional Chinese only: a Chinese text read with one is Traditional when its characters cannot tell.
 TRADITIONAL_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950"})
 
@@ -488,6 +492,13 @@ UTC_ZONE = re.compile(r"^(?:Z|UTC|GMT)$", re.I)
 ZONE_DIGITS = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0800, +08:00
 PROJECT_NAME_SEPARATORS = re.compile(r"[-_.]+")  # the "_" of charset_normalizer-3.5.3.dist-info
 
+# Decoding: a text as chinese_score() sees it. Characters that count for neither side are gone (ASCII, Latin letters,
+# combining marks and general punctuation: guó, —), frequent Han characters and CJK punctuation are "+", the others
+# stay; newlines stay too: "國(guó)說\nいァ筿" -> "++\nいァ筿".
+_NEUTRAL = [chr(code) for first, last in ((0, 0x7F), (0xC0, 0x24F), (0x300, 0x36F), (0x2000, 0x206F))
+            for code in range(first, last + 1) if chr(code) != "\n"]
+SCORE_VIEW = str.maketrans({**dict.fromkeys(COMMON_HAN | CJK_PUNCTUATION, "+"), **dict.fromkeys(_NEUTRAL)})  # "—" is neutral
+
 # Reading: what normalise_text replaces. A C0 control other than tab, newline, form feed and carriage
 # return ("\x00", "\x1b"); a noncharacter ("\ufdd0", "\uffff", "\U0001fffe": the last two code points
 # of every plane); a lone surrogate, half of a UTF-16 pair that no encoder writes ("\ud800"); and U+0085,
@@ -696,7 +707,7 @@ def chinese_script(text: str, encoding: str = "utf-8") -> str:
     if lean == 0:
         lean = sum(map(script_form, set(NOT_CJK_RUN.sub("", text))))
     if lean == 0:
-        return "zh-Hant" if encoding in TRADITIONAL_ENCODINGS else "zh-Hans"
+        return "zh-Hant" if encoding.split("+")[0] in TRADITIONAL_ENCODINGS else "zh-Hans"
     return "zh-Hant" if lean > 0 else "zh-Hans"
 
 
@@ -710,15 +721,69 @@ def chinese_score(text: str) -> float:
 
     Accented Latin letters (pinyin such as guó) and general punctuation count for neither side.
     """
-    good = bad = 0
-    for ch in text[:200_000]:
-        if ch < "\x80" or "\xc0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u206f" or "\u0300" <= ch <= "\u036f":
+    return view_score(text[:200_000].translate(SCORE_VIEW).replace("\n", ""))
+
+
+def view_score(view: str) -> float:
+    """chinese_score() of a text from its SCORE_VIEW."""
+    good = view.count("+")
+    return good / len(view) if good else 0.0
+
+
+def mixed_reading(data: bytes, main: str, text: str | None) -> tuple[str, str] | None:
+    """The text with each line read in main but those that only make sense in another Chinese encoding, and the
+    encodings used ("gb18030+big5"); None when a line is in none. text is data read in main, if it could be.
+
+    A line with MIXED_LINE_CHARACTERS to go by is read in another of MIXED_ENCODINGS when main cannot
+    read it or reads it as implausible Chinese (a Big5 paragraph in a GBK file: いァ筿 ︽現皘さぱミ猭…)
+    and the other reads it as plausible Chinese; a shorter one is read as most of those were (valid UTF-8
+    stays UTF-8). Bytes split at newlines in all of them: no multi-byte character holds 0x0A.
+    """
+    raws = data.split(b"\n")
+    lines = text.split("\n") if text is not None else [strict_reading(raw, main) for raw in raws]
+    views = text.translate(SCORE_VIEW).split("\n") if text is not None else [""] * len(raws)
+    used: dict[int, str] = {}  # the encoding of each line that is not ASCII
+    short = []  # lines too short to tell their encoding
+    for number, raw in enumerate(raws):
+        line, view = lines[number], views[number]
+        if raw.isascii():
             continue
-        if ch in COMMON_HAN or ch in CJK_PUNCTUATION:
-            good += 1
+        if line is not None and (main == "utf-8" or (len(view) >= MIXED_LINE_CHARACTERS
+                                                     and view_score(view) >= PLAUSIBLE_CHINESE)):
+            used[number] = main
+            continue
+        other = best_reading(raw, [encoding for encoding in MIXED_ENCODINGS if encoding != main])
+        if len(view if line is not None else other[2].translate(SCORE_VIEW) if other else "") < MIXED_LINE_CHARACTERS:
+            short.append(number)
+        elif other is not None and other[0] >= max(PLAUSIBLE_CHINESE, 2 * view_score(view)):
+            lines[number], used[number] = other[2], other[3]
+        elif line is not None:
+            used[number] = main
         else:
-            bad += 1
-    return good / (good + bad) if good else 0.0
+            return None
+    ranked = [encoding for encoding, _count in collections.Counter(used.values()).most_common()] or [main]
+    for number in short:
+        reading = next(((line, encoding) for encoding in ranked
+                        if (line := strict_reading(raws[number], encoding)) is not None), None)
+        if reading is None:  # none of the encodings the other lines are in reads it
+            return None
+        lines[number], used[number] = reading
+    return "\n".join(lines), "+".join(dict.fromkeys(used[number] for number in sorted(used))) or main
+
+
+def best_reading(data: bytes, encodings) -> tuple[float, int, str, str] | None:
+    """(score, -order, text, encoding) of the strict reading of data with the most plausible Chinese, first first; None."""
+    readings = [(chinese_score(text), -order, text, encoding) for order, encoding in enumerate(encodings)
+                if (text := strict_reading(data, encoding)) is not None]
+    return max(readings) if readings else None
+
+
+def strict_reading(data: bytes, encoding: str) -> str | None:
+    """The bytes decoded strictly, or None when they are not in that encoding."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def lightly_damaged_utf8(lenient: str, data_replacements: int = 0) -> bool:
@@ -758,17 +823,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    readings = []
-    for encoding in CHINESE_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        readings.append((chinese_score(text), -len(readings), text, encoding))
-    if readings:
-        score, _order, text, encoding = max(readings)
-        if score >= PLAUSIBLE_CHINESE:
-            return text, encoding
+    best = best_reading(data, CHINESE_ENCODINGS)
+    if best is not None and best[0] >= PLAUSIBLE_CHINESE:
+        return mixed_reading(data, best[3], best[2])
+    mixed = mixed_reading(data, "utf-8", None)  # UTF-8 with lines in a Chinese encoding
+    if mixed is not None:
+        return mixed
     lenient = data.decode("utf-8", errors="replace")
     if lightly_damaged_utf8(lenient, data.count(b"\xef\xbf\xbd")):
         return lenient, "utf-8"  # a few damaged bytes in a UTF-8 file: shown as U+FFFD
@@ -1829,6 +1889,10 @@ def parse_document(text: str, name: str, markdown: bool = False, encoding: str =
     """
     text, warnings = normalise_text(text)
     name = without_unwanted(name)  # a name may become the title
+    if "+" in encoding:  # decode() read some lines in another encoding: mixed_reading()
+        first, *others = encoding.split("+")
+        warnings.append({"kind": "encoding", "message": f"the file mixes encodings: read as {first}, with lines in "
+                         f"{' and '.join(others)} (their bytes make no sense in {first})"})
     article = parse_markdown(text, name, encoding) if markdown else parse_text(text, name, encoding)
     if warnings:
         article = dataclasses.replace(article, warnings=tuple(warnings) + article.warnings)

@@ -353,3 +353,37 @@ def test_damage_marks_inside_a_tag_stay_out_of_it():
     assert link["title"] == "lost \ufffd here\nand there"
     assert all("mark" not in tag for tag in re.findall(r"<a [^>]*>", page))
     assert page.count('<mark class="damaged"') == 1  # the run in the text is still marked
+
+
+# ---------------------------------------------------------------------------
+# Decoding (item 4): a file that mixes Chinese encodings
+# ---------------------------------------------------------------------------
+
+SIMPLIFIED = "国家发展和改革委员会今天发布了新的政策，进一步加强对经济的支持。我们认为这个决定对于全国人民都有重要的意义。"
+TRADITIONAL = "信息主導，資源整合。湖北連續十七年獲評全國平安建設優秀省份，群眾安全感不斷提升，引來在場群眾點贊。"
+
+
+@pytest.mark.parametrize("main, other, first, second", [
+    ("gbk", "big5", SIMPLIFIED, TRADITIONAL),
+    ("big5", "gbk", TRADITIONAL, SIMPLIFIED),
+    ("utf-8", "gbk", SIMPLIFIED, SIMPLIFIED),
+    ("utf-8", "big5", SIMPLIFIED, TRADITIONAL),
+])
+def test_a_paragraph_in_another_chinese_encoding_is_read_in_it_with_a_warning(main, other, first, second):
+    data = (f"標題\n\n{first}\n\n".encode(main) if main != "gbk" else f"标题\n\n{first}\n\n".encode(main)) \
+        + second.encode(other) + f"\n\n{first}\n".encode(main)
+    text, encoding = render.decode_document(data)
+    assert text.split("\n\n")[1:] == [first, second, first + "\n"]
+    label = {"gbk": "gb18030"}.get(main, main) + "+" + {"gbk": "gb18030"}.get(other, other)
+    assert encoding == label
+    meta = render.analyse_document(text, "mixed", encoding=encoding)
+    assert meta["encoding"] == label
+    [warning] = [w for w in meta["warnings"] if w["kind"] == "encoding"]
+    assert warning["message"].startswith(f"the file mixes encodings: read as {label.split('+')[0]}, with lines in {label.split('+')[1]}")
+
+
+@pytest.mark.parametrize("text, codec", [(SIMPLIFIED * 3, "gbk"), (TRADITIONAL * 3, "big5"),
+                                         ("標題\n\n" + TRADITIONAL + "\n\n鬱鬱蔥蔥，齜牙咧嘴，囁嚅\n", "big5")])
+def test_a_file_in_one_chinese_encoding_is_not_mixed(text, codec):
+    decoded, encoding = render.decode_document(text.encode(codec))
+    assert (decoded, encoding) == (text, {"gbk": "gb18030"}.get(codec, codec))
