@@ -237,6 +237,10 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 CHINA_OFFSET = "+08:00"
 CHINESE_DATE_LANGS = ("zh",)  # languages whose sites give local times in China's zone
 
+# More subheadings than this one right after another are no subheadings but a list of short lines (a menu, a table
+# of contents, a poem, thousands of one-character lines): 一、總則 over （一）目的 over 1. 範圍 can be headings.
+MAX_HEADING_RUN = 8
+
 # Frequent characters that exist in only one of the two Chinese scripts.
 TRADITIONAL_ONLY = "國說這個們來時為會發對學經後開關無與過還進點實當體現種機樣麼電聯華應產業務區報導質傳總歲專條設際員難將頭義黨圖處縣團單間題議長門問見聽讓認變織"
 SIMPLIFIED_ONLY = "国说这个们来时为会发对学经后开关无与过还进点实当体现种机样么电联华应产业务区报导质传总岁专条设际员难将头义党图处县团单间题议长门问见听让认变织"
@@ -342,6 +346,15 @@ HTML_ELEMENTS = tuple("""a abbr acronym address applet area article aside audio 
 # Python-Markdown's cost on one block grows with its length times its inline matches: beyond this
 # product (~1 s of Python-Markdown) a paragraph is shown as literal text.
 MARKDOWN_BLOCK_BUDGET = 20_000_000
+# More lines than this in one block at which Python-Markdown splits it (each split tests all the rest again): literal text.
+MARKDOWN_BLOCK_SPLITS = 64
+# Table cells ("|") a document's tables may hold in all; a table past it is shown as text (Python-Markdown makes
+# several elements per cell: ~40 µs and ~1 KB each, 8 s and 250 MB for a table of 1 MB).
+MARKDOWN_TABLE_CELLS = 5_000
+# How deep front matter's [ and { may nest: PyYAML takes seconds for a few thousand levels.
+FRONT_MATTER_DEPTH = 32
+# Columns of indentation a list item may have (16 levels): Python-Markdown recurses once per level of nesting.
+MARKDOWN_LIST_INDENT = 64
 
 UI_TEXT = {
     "zh-Hant": {"pinyin": "顯示拼音", "views": "瀏覽 {n} 次", "minutes": "約 {n} 分鐘讀完", "contents": "目錄",
@@ -515,6 +528,7 @@ REPLACED_CHARS = (
 UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}\ud800-\udfff\x85]")
 
 # Markdown documents.
+FLOW_BRACKET = re.compile(r"[\[\]{}]")  # what opens and closes YAML's flow collections: [a, [b]], {k: v}
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)  # ---\ntitle: X\n---
 ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")  # ## Notes ##
 FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")  # ```python
@@ -523,6 +537,13 @@ SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>=+|-+)[ \t]*$")  # "=====" for l
 # What makes Python-Markdown's inline pass do work on a block: & < > \ ` * _ [ ] { } ! | #
 MARKDOWN_MATCH_CHARS = re.compile(r"[&<>\\`*_\[\]{}!|#]")
 BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)  # \[ or [ or ]
+# A line at which Python-Markdown splits a block and tests the rest of it again, maybe inside a quote: a setext
+# underline or rule ("===", "---", "* * *", "> ___"), a heading ("#a"), a link definition ("[a]: b").
+BLOCK_SPLIT_LINE = re.compile(r"^(?:> ?)*(?: {0,3}(?:[-=][ =-]*|_[ _]*|\*[ *]*)|#.*| {0,3}\[[^\]\n]*\]:.*)$", re.M)
+# A table's first two lines as Python-Markdown's tables extension reads them: "| a | b |" over "|---|:-:|".
+MARKDOWN_TABLE = re.compile(r"^[^|\n]*\|.*\n[ |:]*-[ |:-]*$", re.M)
+# A list item's indentation of 17 or more spaces or tabs: "                    - x", "\t\t\t\t\t1. x".
+DEEP_LIST_ITEM = re.compile(r"^[ \t]{17,}(?=(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$))", re.M)
 LIVE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")  # a "[" no backslash escapes
 TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")  # the "<" of <b>, </p>, <!--, and any ">"
 # A section's heading as Python-Markdown and nh3 write it: <h2>Notes</h2>, <h3 lang="en">Notes</h3>.
@@ -1384,14 +1405,19 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
 
 
 def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
-    """Group paragraphs under the subheadings found among them."""
+    """Group paragraphs under the subheadings found among them.
+
+    A heading heads text: in a run of more than MAX_HEADING_RUN paragraphs that could each be a heading
+    (a list of short lines, a table of contents, thousands of one-character lines) none is one.
+    """
+    # clean() never takes the last character off a text ending in a stop: such a text is ruled out uncleaned
+    candidates = [single and index < len(paragraphs) - 1 and not text.endswith(NEVER_ENDS_HEADING) and is_heading(clean(text))
+                  for index, (text, single) in enumerate(paragraphs)]
     sections: list[Section] = []
     heading: str | None = None
     current: list[str] = []
-    for index, (text, single) in enumerate(paragraphs):
-        last = index == len(paragraphs) - 1
-        # clean() never takes the last character off a text ending in a stop: such a text is ruled out uncleaned
-        if single and not last and not text.endswith(NEVER_ENDS_HEADING) and is_heading(clean(text)):
+    for (text, _single), is_head in zip(paragraphs, headings_among(candidates)):
+        if is_head:
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current)))
             heading, current = text, []
@@ -1400,6 +1426,15 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
     if current or heading is not None:
         sections.append(Section(heading, tuple(current)))
     return sections
+
+
+def headings_among(candidates: list[bool]) -> list[bool]:
+    """Which of the candidate headings are headings: those in runs of at most MAX_HEADING_RUN."""
+    headings: list[bool] = []
+    for is_candidate, run in itertools.groupby(candidates):
+        length = len(list(run))
+        headings.extend([is_candidate and length <= MAX_HEADING_RUN] * length)
+    return headings
 
 
 def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | None]:
@@ -1512,6 +1547,10 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
     m = FRONT_MATTER.match(text)
     if not m:
         return {}, text, []
+    depth = flow_depth(m["yaml"])
+    if depth > FRONT_MATTER_DEPTH:  # PyYAML's time grows with the square of it, and it recurses once per level
+        return {}, text[m.end():], [{"kind": "front-matter", "message": f"front matter is not read: [ and {{ nested "
+                                     f"{depth} deep (at most {FRONT_MATTER_DEPTH})"}]
     import yaml  # only documents with front matter pay for it
 
     try:
@@ -1528,6 +1567,17 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
     dropped = sorted(str(key)[:40] for key in data if key not in kept)
     warnings = [{"kind": "front-matter", "message": f"front matter values ignored (not plain text): {', '.join(dropped)}"}] if dropped else []
     return kept, text[m.end():], warnings
+
+
+def flow_depth(yaml_text: str) -> int:
+    """How deep YAML's flow collections ([ ] and { }) nest at most, quotes not told apart (enough for a budget)."""
+    if yaml_text.count("[") + yaml_text.count("{") <= FRONT_MATTER_DEPTH:
+        return 0  # cannot be deeper: spare the scan
+    depth = deepest = 0
+    for m in FLOW_BRACKET.finditer(yaml_text):
+        depth = depth + 1 if m[0] in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def pelican_header(text: str) -> tuple[dict, str, tuple[str, ...]]:
@@ -1733,8 +1783,8 @@ RAW_TEXT_ELEMENTS = ("style", "script", "template", "textarea", "xmp", "title", 
 _RAW_TEXT_NAME = rf"(?:{'|'.join(RAW_TEXT_ELEMENTS)})(?![^\s/>])"
 # The "<" of a raw-text element's start or end tag: <style>, </SCRIPT >, <textarea rows=3>, but not <styles>.
 RAW_TEXT_TAG = re.compile(rf"<(?=/?{_RAW_TEXT_NAME})", re.I)
-# The same tags not escaped by a backslash, or a whole svg or math tag (group "foreign"): <style, </title, <svg onload=x>.
-RAW_TEXT_OR_FOREIGN_TAG = re.compile(rf"<(?<!\\<)(?:/?(?P<name>{_RAW_TEXT_NAME})|(?P<foreign>/?(?:svg|math)\b[^<>]*>))", re.I)
+# The same tags not escaped by a backslash, or a whole math tag (group "math"): <style, </title, <math display=block>.
+RAW_TEXT_OR_MATH_TAG = re.compile(rf"<(?<!\\<)(?:/?(?P<name>{_RAW_TEXT_NAME})|(?P<math>/?math\b[^<>]*>))", re.I)
 
 
 def without_code_spans(text: str) -> str:
@@ -1767,14 +1817,15 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def raw_text_defused(source: str) -> tuple[str, list[str]]:
-    """Markdown source whose raw-text elements (RAW_TEXT_ELEMENTS) are text and whose svg and math tags are gone,
-    outside code; and the raw-text elements' names, in order, each once.
+    """Markdown source whose raw-text elements (RAW_TEXT_ELEMENTS) are text and whose math tags opening a line
+    are gone, outside code; and the raw-text elements' names, in order, each once.
 
-    A <style> or <textarea> left open would make Python-Markdown keep the rest of the document as one raw
-    HTML block, and the HTML parser swallow it or show it as literal markup: written &lt;style>, the tag
-    shows as typed and the rest stays Markdown. Code (fenced, indented, spans) shows its tags as typed already.
+    A <style>, <textarea> or <math> left open would make Python-Markdown keep the rest of the document as
+    one raw HTML block, and the HTML parser swallow it or show it as literal markup: written &lt;style>, the
+    tag shows as typed and the rest stays Markdown (sanitize() drops math tags anyway). Code (fenced,
+    indented, spans) shows its tags as typed already.
     """
-    if RAW_TEXT_OR_FOREIGN_TAG.search(source) is None:
+    if RAW_TEXT_OR_MATH_TAG.search(source) is None:
         return source, []
     lines = source.split("\n")
     fenced = fenced_lines(lines)
@@ -1793,22 +1844,24 @@ def raw_text_defused(source: str) -> tuple[str, list[str]]:
 
 
 def raw_text_escaped(lines: list[str], names: dict[str, None]) -> list[str]:
-    """The lines of one paragraph with raw-text tags escaped and foreign tags dropped, outside code spans and
-    indented lines (code when they open a block; the HTML step catches any that are not); names gathers the first."""
+    """The lines of one paragraph with raw-text tags escaped and math tags opening a line dropped, outside code
+    spans and indented lines (code when they open a block; the HTML step catches any that are not); names gathers
+    the raw-text elements' names."""
     text = "\n".join(lines)
-    if RAW_TEXT_OR_FOREIGN_TAG.search(text) is None:
+    if RAW_TEXT_OR_MATH_TAG.search(text) is None:
         return lines
     spans = code_spans(text) if "`" in text else []
     span_starts = [start for start, _end in spans]
     line_starts = [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
     pieces, last = [], 0
-    for m in RAW_TEXT_OR_FOREIGN_TAG.finditer(text):
+    for m in RAW_TEXT_OR_MATH_TAG.finditer(text):
         line = bisect.bisect_right(line_starts, m.start()) - 1
         span = bisect.bisect_right(span_starts, m.start()) - 1
-        if lines[line].startswith(("    ", "\t")) or (span >= 0 and m.start() < spans[span][1]):
+        if lines[line].startswith(("    ", "\t")) or (span >= 0 and m.start() < spans[span][1]) or (
+                m["math"] and text[line_starts[line]:m.start()].strip(" ")):  # inline, Python-Markdown keeps it inline
             continue
         pieces.append(text[last:m.start()])
-        if m["foreign"]:
+        if m["math"]:
             last = m.end()
         else:
             names.setdefault(m["name"].lower())
@@ -2534,21 +2587,32 @@ def markdown_renderer():
     from markdown.extensions.tables import TableExtension
 
     # Instances, not names: names make Markdown scan every installed package's entry points (~25 ms).
-    return markdown.Markdown(extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html")
+    renderer = markdown.Markdown(extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html")
+    parser = renderer.parser
+    # Its block processors take blocks from the front of the list and put the rest of a block back there
+    # (pop(0), insert(0, rest)): in a list each moves every block after it, quadratic in the blocks of a document.
+    parser.parseChunk = lambda parent, text: parser.parseBlocks(parent, BlockQueue(text.split("\n\n")))
+    return renderer
+
+
+class BlockQueue(collections.deque):
+    """Python-Markdown's blocks as a deque, which takes and gives back at its front in constant time."""
+
+    def pop(self, index: int = -1) -> str:
+        return self.popleft() if index == 0 else super().pop()
 
 
 def defuse_markdown(source: str) -> str:
     """Markdown source whose parse stays near linear in its size.
 
-    A block whose length times its inline marks exceeds MARKDOWN_BLOCK_BUDGET is shown as
-    literal text. When the scans for "]" and ">" would cost more than a few times the text's
+    List items nested deeper than MARKDOWN_LIST_INDENT columns are items of that depth (Python-Markdown
+    recurses once per level). A block too costly (literal_heavy_blocks) is shown as literal text. When the scans for "]" and ">" would cost more than a few times the text's
     length (Python-Markdown scans from each "[" to its "]", the HTML parser from each "<tag" to
     its ">"), every "[" is escaped and every "<" that another "<" follows before any ">" becomes
     &lt;. The text is all kept, shown as typed; only those links and tags no longer work.
     No real document comes near these budgets: it is returned unchanged.
     """
-    if len(source) ** 2 > MARKDOWN_BLOCK_BUDGET:  # no block of a shorter text can be over budget
-        source = literal_heavy_blocks(source)
+    source = literal_heavy_blocks(shallow_lists(source))
     budget = 8 * len(source) + 100_000
     if source.count("[") > 16:
         stack, cost = [], 0
@@ -2584,16 +2648,51 @@ def defuse_markdown(source: str) -> str:
 
 
 def literal_heavy_blocks(source: str) -> str:
-    """Source with each paragraph too costly to parse inline turned into literal text (an HTML <p>)."""
-    blocks, in_fence = source.split("\n\n"), False
+    """Source with each block too costly for Python-Markdown turned into literal text (raw HTML, which it leaves alone).
+
+    Too costly: a paragraph whose length times its inline marks exceeds MARKDOWN_BLOCK_BUDGET (each inline
+    match rebuilds its text); a block of more than MARKDOWN_BLOCK_SPLITS lines at which Python-Markdown splits
+    it and tests all the rest again (setext underlines, rules, headings, link definitions); a table whose cells
+    would take the document's tables past MARKDOWN_TABLE_CELLS (each cell costs more than its text). A table
+    is shown in a <pre>, row under row, the other blocks in a <p>.
+    """
+    if len(source) ** 2 <= MARKDOWN_BLOCK_BUDGET and source.count("|") <= MARKDOWN_TABLE_CELLS and \
+            len(BLOCK_SPLIT_LINE.findall(source)) <= MARKDOWN_BLOCK_SPLITS:
+        return source  # no block of a shorter text can be over budget
+    blocks, in_fence, cells = source.split("\n\n"), False, 0
     for index, block in enumerate(blocks):
         fences = sum(1 for line in block.split("\n") if FENCE.match(line))
-        if not in_fence and not fences and not block.lstrip().startswith(("|", ">", "    ", "\t")) and "\n|" not in block \
-                and len(block) * len(MARKDOWN_MATCH_CHARS.findall(block)) > MARKDOWN_BLOCK_BUDGET:
-            literal = block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;")
-            blocks[index] = f"<p>{literal}</p>"  # raw HTML: Markdown leaves it alone
+        table = "|" in block and MARKDOWN_TABLE.search(block) is not None
+        cells += block.count("|") if table else 0
+        if in_fence or fences:
+            pass
+        elif table and cells > MARKDOWN_TABLE_CELLS:
+            blocks[index] = f"<pre>{literal_html(block)}</pre>"
+        elif len(BLOCK_SPLIT_LINE.findall(block)) > MARKDOWN_BLOCK_SPLITS or (
+                not table and not block.lstrip().startswith((">", "    ", "\t"))
+                and len(block) * len(MARKDOWN_MATCH_CHARS.findall(block)) > MARKDOWN_BLOCK_BUDGET):
+            blocks[index] = f"<p>{literal_html(block)}</p>"
         in_fence ^= fences % 2 == 1
     return "\n\n".join(blocks)
+
+
+def literal_html(block: str) -> str:
+    """A block of Markdown source as HTML text, shown as typed ("[" written as a character reference too)."""
+    return block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;")
+
+
+def shallow_lists(source: str) -> str:
+    """Source whose list items are indented at most MARKDOWN_LIST_INDENT columns (deeper ones are moved up to that
+    depth, their text kept); fenced code is left as it is."""
+    if DEEP_LIST_ITEM.search(source) is None:
+        return source
+    lines = source.split("\n")
+    fenced = fenced_lines(lines)
+    for number, line in enumerate(lines):
+        deep = DEEP_LIST_ITEM.match(line) if not fenced[number] else None
+        if deep and len(deep[0].expandtabs(4)) > MARKDOWN_LIST_INDENT:
+            lines[number] = " " * MARKDOWN_LIST_INDENT + line[deep.end():]
+    return "\n".join(lines)
 
 
 def safe_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -2686,7 +2785,7 @@ def markdown_sections_html(article: Article) -> list[dict]:
 
     The body is converted whole, so that reference links may point from one section to another.
     """
-    source = defuse_markdown(raw_text_defused(markdown_source(article))[0])
+    source = raw_text_defused(defuse_markdown(markdown_source(article)))[0]
     markup = marks_out_of_tags(one_headline(sanitize(markdown_renderer().reset().convert(source))))
     starts = top_level_heading_starts(markup)
     taken: set[str] = set()

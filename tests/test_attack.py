@@ -387,3 +387,83 @@ def test_a_paragraph_in_another_chinese_encoding_is_read_in_it_with_a_warning(ma
 def test_a_file_in_one_chinese_encoding_is_not_mixed(text, codec):
     decoded, encoding = render.decode_document(text.encode(codec))
     assert (decoded, encoding) == (text, {"gbk": "gb18030"}.get(codec, codec))
+
+
+# ---------------------------------------------------------------------------
+# Time (items 5, 6, 7): what would cost Python-Markdown more than linear time is defused, its text kept.
+# These assert the defusing itself; bench/run.py --worst measures the time.
+# ---------------------------------------------------------------------------
+
+
+def section_headings(page: str) -> list[str]:
+    return re.findall(r"<h[2-6] id=", page)
+
+
+@pytest.mark.parametrize("unit", ["a\n=\n", "a\n-\n", "---\n", "- a\n---\n", "> a\n> =\n", "#a\n", "[a]: b\n"])
+def test_lines_that_split_a_block_again_and_again_are_shown_as_typed(unit):
+    """Python-Markdown splits a block at each such line and tests all the rest again: quadratic in the lines."""
+    page, _ = page_and_meta("# T\n\nBEFORE-TEXT\n\n" + unit * 2000 + "\nAFTER-TEXT\n", True)
+    found = assert_safe_page(page)
+    shown = "".join(found.text)
+    assert "BEFORE-TEXT" in shown and "AFTER-TEXT" in shown
+    assert len(section_headings(page)) <= 1 and page.count("<hr") <= 1  # the first pair, after a blank line, may be one
+    assert shown.count(unit.strip().split()[-1]) >= 1999  # every underline, rule or definition as typed
+
+
+def test_a_block_with_a_few_such_lines_is_left_to_markdown():
+    source = "Intro paragraph with *some* markup.\n\n" + "Heading\n---\ntext of a few words\n" * 30 + "\n\n" + "filler " * 2000
+    assert render.defuse_markdown(source) == source
+
+
+@pytest.mark.parametrize("step, depth", [(4, 300), (2, 400), (1, 1000)])
+def test_a_deeply_nested_list_renders_every_item(step, depth):
+    """Python-Markdown recurses once per level: RecursionError at 300 levels of four spaces."""
+    text = "# T\n\n" + "".join(" " * (step * level) + f"- item{level}\n" for level in range(depth)) + "\nAFTER-TEXT\n"
+    page, _ = page_and_meta(text, True)
+    shown = "".join(assert_safe_page(page).text)
+    assert all(f"item{level}" in shown for level in range(depth)) and "AFTER-TEXT" in shown
+    assert page.count("<ul>") <= render.MARKDOWN_LIST_INDENT // 2 + 1
+
+
+def test_a_deep_list_in_fenced_code_keeps_its_indentation():
+    code = "".join(" " * (4 * level) + "- x\n" for level in range(30))
+    page, _ = page_and_meta(f"# T\n\n```\n{code}```\n", True)
+    assert " " * 116 + "- x" in page
+
+
+def test_tables_past_the_budget_are_shown_as_text():
+    small = "| a | b |\n|---|---|\n| SMALL-CELL | 2 |\n"
+    huge = "| h | i |\n|---|---|\n" + "".join(f"| x{row} | y{row} |\n" for row in range(3000))
+    page, _ = page_and_meta(f"# T\n\n{small}\n{huge}\nAFTER-TEXT\n", True)
+    shown = "".join(assert_safe_page(page).text)
+    assert page.count("<table>") == 1 and "SMALL-CELL" in shown  # the first table, under the budget
+    assert "<pre>| h | i |\n|---|---|\n| x0 | y0 |" in page and "| x2999 | y2999 |" in shown
+
+
+def test_front_matter_nested_thousands_deep_is_not_read_but_kept():
+    text = "---\ntitle: " + "[" * 5000 + "\nauthor: A\n---\n\n# Heading\n\nbody\n"
+    article = render.parse_document(text, "deep", markdown=True)
+    [warning] = [w for w in article.warnings if w["kind"] == "front-matter"]
+    assert warning["message"] == "front matter is not read: [ and { nested 5000 deep (at most 32)"
+    assert any("[" * 5000 in line for line in article.meta_lines)
+    assert article.title == "Heading"
+
+
+def test_one_character_paragraphs_do_not_each_become_a_section():
+    """A heading heads text: thousands of one-character lines in a row are a list, not thousands of sections."""
+    page, meta = page_and_meta("標題\n\n" + "中\n\n" * 2000 + "最後一段正文。\n", False)
+    assert len(meta["sections"]) == 1 and len(meta["sections"][0]["paragraphs"]) == 2001
+    assert not section_headings(page) and "<nav" not in page
+
+
+def test_a_few_subheadings_in_a_row_still_are_subheadings():
+    text = "標題\n\n正文第一段，內容。\n\n一、總則\n\n（一）目的\n\n正文第二段，內容。\n"
+    assert [s["heading"] for s in render.analyse_document(text, "doc")["sections"]] == [None, "一、總則", "（一）目的"]
+
+
+def test_blocks_are_taken_from_the_front_in_constant_time():
+    """Python-Markdown's processors pop(0) and insert(0, rest): a deque does both without moving the other blocks."""
+    queue = render.BlockQueue(["a", "b", "c"])
+    assert queue.pop(0) == "a" and queue[0] == "b"
+    queue.insert(0, "rest")
+    assert list(queue) == ["rest", "b", "c"] and queue.pop() == "c"
