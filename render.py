@@ -537,6 +537,7 @@ SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>=+|-+)[ \t]*$")  # "=====" for l
 # What makes Python-Markdown's inline pass do work on a block: & < > \ ` * _ [ ] { } ! | #
 MARKDOWN_MATCH_CHARS = re.compile(r"[&<>\\`*_\[\]{}!|#]")
 BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)  # \[ or [ or ]
+WHITE_SPACE_IN = re.compile(r"\s")  # the space of "my file.png"
 # A line at which Python-Markdown splits a block and tests the rest of it again, maybe inside a quote: a setext
 # underline or rule ("===", "---", "* * *", "> ___"), a heading ("#a"), a link definition ("[a]: b").
 BLOCK_SPLIT_LINE = re.compile(r"^(?:> ?)*(?: {0,3}(?:[-=][ =-]*|_[ _]*|\*[ *]*)|#.*| {0,3}\[[^\]\n]*\]:.*)$", re.M)
@@ -2592,7 +2593,33 @@ def markdown_renderer():
     # Its block processors take blocks from the front of the list and put the rest of a block back there
     # (pop(0), insert(0, rest)): in a list each moves every block after it, quadratic in the blocks of a document.
     parser.parseChunk = lambda parent, text: parser.parseBlocks(parent, BlockQueue(text.split("\n\n")))
+    return with_spaceless_links(renderer)
+
+
+def with_spaceless_links(renderer):
+    """A Python-Markdown instance whose link and image processors are SpacelessDestination ones."""
+    from markdown.inlinepatterns import IMAGE_LINK_RE, LINK_RE, ImageInlineProcessor, LinkInlineProcessor
+
+    for name, processor, pattern, priority in (("link", LinkInlineProcessor, LINK_RE, 160),
+                                               ("image_link", ImageInlineProcessor, IMAGE_LINK_RE, 150)):
+        spaceless = type(f"Spaceless{processor.__name__}", (SpacelessDestination, processor), {})
+        renderer.inlinePatterns.register(spaceless(pattern, renderer), name, priority)  # in place of the stock one
     return renderer
+
+
+class SpacelessDestination:
+    """A Python-Markdown link or image processor that takes no destination holding white space outside <…>.
+
+    Python-Markdown reads "[x]( more words 'and a quote) on" as a link whose URL is the words, which the
+    page then hides; CommonMark makes such a destination no link, and the text stays text.
+    """
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = super().getLink(data, index)
+        angled = self.RE_LINK.match(data, pos=index)
+        if handled and WHITE_SPACE_IN.search(href) and not (angled and angled.group(1)):
+            return href, title, index, False
+        return href, title, end, handled
 
 
 class BlockQueue(collections.deque):

@@ -467,3 +467,14 @@ def test_blocks_are_taken_from_the_front_in_constant_time():
     assert queue.pop(0) == "a" and queue[0] == "b"
     queue.insert(0, "rest")
     assert list(queue) == ["rest", "b", "c"] and queue.pop() == "c"
+
+
+@pytest.mark.parametrize("markdown, link", [("[x]( some words 'and a quote) on", None), ("[x](my page.html)", None),
+                                             ("[x](<my page.html>)", "my page.html"), ('[x](page.html "A title")', "page.html")])
+def test_a_link_destination_with_white_space_outside_angle_brackets_is_no_link(markdown, link):
+    """Python-Markdown would read the words as the URL and the page would hide them (CommonMark makes it no link)."""
+    page, _ = page_and_meta(f"# T\n\n{markdown} TAIL-TEXT\n", True)
+    found = assert_safe_page(page)
+    assert [attrs.get("href") for tag, attrs in found.tags if tag == "a"] == ([link] if link else [])
+    shown = "".join(found.text)
+    assert "TAIL-TEXT" in shown and (link is not None or markdown in shown)

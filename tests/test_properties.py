@@ -228,3 +228,87 @@ def test_simply_restored_texts_are_what_taking_them_apart_gives(texts, widen, ch
         simple = render.simply_restored(text, how, detect)
         if simple is not None:
             assert (simple, []) == render.fully_restored(text, how, detect)
+
+
+# Markdown built from the shapes of issue 15's campaign: raw-text and foreign elements left open, setext and
+# rule lines without blank lines, deep lists, tables, entities, nested brackets, front matter. Words W0, W1, …
+# stand only where Markdown shows text (never in a URL, an attribute, an image's alt or a closed comment: none
+# closes), so each must be in the page's text or its warnings.
+HOSTILE_SHAPES = [
+    "<style>", "<script>", "<template>", "<textarea>", "<xmp>", "<title>", "<noembed>", "<iframe>", "<noframes>",
+    "<noscript>", "<plaintext>", "<select>", "<svg>", "<svg><style>", "<math>", "<math><mi>", "<svg><text>", "<mglyph>",
+    "<!--", "<?php", "<!DOCTYPE html>", '<a title="', "<a href='javascript:alert(1)'>", "<img src=x onerror=alert(1)>",
+    "</style>", "</script>", "</textarea>", "</svg>", "</math>", "<div>", "</div>", "<b>", "</b>",
+    "=", "===", "-", "---", "***", "___", "* * *", "# ", "## ", "#", "> ", ">", "- ", "* ", "1. ", "  ", "    ", "\t",
+    "| a | b |", "|---|---|", "| ", " |", "&amp;", "&lt;", "&#60;", "&#x3C;", "&bogus;", "&", ";",
+    "[", "]", "(", ")", "![x](", "[x](javascript:alert(1))", "[x][", "]:", "`", "```", "~~~", "*", "_", "\\",
+    "國(guó)", "中文", "\ufffd", "\n", "\n", "\n\n", "\n\n",
+]
+
+
+def with_words(pieces: list[str]) -> tuple[str, list[str]]:
+    """The pieces joined, a word W<n> after each one that leaves its text visible, and those words."""
+    out, words = [], []
+    for number, piece in enumerate(pieces):
+        out.append(piece)
+        if piece not in ("![x](", "[x](javascript:alert(1))", '<a title="'):
+            words.append(f"W{number}")
+            out.append(f" W{number} ")
+    return "".join(out), words
+
+
+HOSTILE_MARKDOWN = st.lists(st.tuples(st.sampled_from(HOSTILE_SHAPES), st.integers(1, 40)), min_size=1, max_size=40).map(
+    lambda runs: [piece for shape, times in runs for piece in [shape] * (times if len(shape) <= 3 else 1)])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HOSTILE_MARKDOWN, st.booleans(), st.booleans())
+def test_hostile_markdown_keeps_its_text_and_stays_inert(pieces, deep_list, front_matter):
+    body, words = with_words(pieces)
+    if deep_list:
+        body += "\n\n" + "".join(" " * (4 * level) + f"- L{level}\n" for level in range(80))
+        words += [f"L{level}" for level in range(80)]
+    text = ("---\ntitle: " + "[" * 60 + "\n---\n\n" if front_matter else "") + "# Title\n\n" + body + "\n\nLAST-WORD\n"
+    page, meta = render.render_document(text, "doc", markdown=True)
+    check_page(page)
+    shown = "".join(PageText.of(page)) + "\n".join(w["message"] for w in meta["warnings"])
+    missing = [word for word in words + ["LAST-WORD"] if word not in shown]
+    assert not missing, missing
+    assert not any(marker in page for marker in "\ufdd0\ufdd1\ufdd3\ufdd4\ufdd5")  # check_page: nothing active
+
+
+class PageText(HTMLParser):
+    """The text of a page's body as a reader sees it (character references decoded)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_body = self.in_body or tag == "body"
+
+    def handle_data(self, data):
+        if self.in_body:
+            self.text.append(data)
+
+    @classmethod
+    def of(cls, page: str) -> list[str]:
+        parser = cls()
+        parser.feed(page)
+        parser.close()
+        return parser.text
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES + ["\n\n", "a\n=\n", "---\n", "    - x\n", "| a |\n|---|\n"]), max_size=80).map("".join))
+def test_the_block_queue_parses_as_the_stock_list_does(text):
+    """render's Python-Markdown keeps its blocks in a deque (BlockQueue): the same HTML as a list gives."""
+    import markdown
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    stock = render.with_spaceless_links(markdown.Markdown(
+        extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html"))
+    assert render.markdown_renderer().reset().convert(text) == stock.convert(text)
