@@ -1334,16 +1334,17 @@ def wrap_width(lines: list[Line]) -> int | None:
     return widest if len(near) >= 3 and len(near) * 10 >= len(widths) * 3 and mid_sentence * 2 >= len(near) else None
 
 
-def join_wrapped(left: str, right: str) -> str:
-    """Two wrapped lines as one: no space between Chinese characters, one between words."""
-    if not left:
-        return right
-    a, b = left[-1], right[:1]
+def wrap_separator(left: str, right: str) -> str:
+    """What joins two wrapped lines, from the end of the first (its last two characters will do): nothing between
+    Chinese characters or after a hyphen that breaks a word, a space between words."""
+    a, b = left[-1:], right[:1]
+    if not a:
+        return ""
     if a == "-" and len(left) > 1 and left[-2].isalpha() and b.islower():
-        return left + right
+        return ""
     if a in (RUBY_CLOSE,) or CJK_CHAR.match(a) or CJK_CHAR.match(b) or display_width(a) > 1 or display_width(b) > 1:
-        return left + right
-    return f"{left} {right}"
+        return ""
+    return " "
 
 
 def blocks_of(lines: list[Line]) -> list[list[Line]]:
@@ -1390,6 +1391,7 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
     blocks = blocks_of(lines)
     if blank_separated is None:
         blank_separated = len(blocks) >= 2
+    # [pieces, single line, its last two characters]: pieces joined once (a text grown line by line is quadratic)
     paragraphs: list[list] = []
     for block in blocks:
         measured = Block(block)
@@ -1397,12 +1399,14 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
         previous: Line | None = None
         for line in block:
             if previous is not None and not one_per_line and continues(previous, line, width, mixed_indent, blank_separated, measured):
-                paragraphs[-1][0] = join_wrapped(paragraphs[-1][0], line.text)
-                paragraphs[-1][1] = False
+                pieces, _single, tail = paragraphs[-1]
+                gap = wrap_separator(tail, line.text)
+                pieces += (gap, line.text)
+                paragraphs[-1][1:] = [False, (tail + gap + line.text)[-2:]]
             else:
-                paragraphs.append([line.text, True])
+                paragraphs.append([[line.text], True, line.text[-2:]])
             previous = line
-    return [(text, single) for text, single in paragraphs]
+    return [("".join(pieces), single) for pieces, single, _tail in paragraphs]
 
 
 def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:

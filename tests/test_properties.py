@@ -312,3 +312,31 @@ def test_the_block_queue_parses_as_the_stock_list_does(text):
     stock = render.with_spaceless_links(markdown.Markdown(
         extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html"))
     assert render.markdown_renderer().reset().convert(text) == stock.convert(text)
+
+
+def joined_line_by_line(left: str, right: str) -> str:
+    """How two wrapped lines were joined before the pieces were: the rule written once more, on whole texts."""
+    if not left:
+        return right
+    a, b = left[-1], right[:1]
+    if a == "-" and len(left) > 1 and left[-2].isalpha() and b.islower():
+        return left + right
+    wide = render.display_width(a) > 1 or render.display_width(b) > 1
+    if a == render.RUBY_CLOSE or render.CJK_CHAR.match(a) or render.CJK_CHAR.match(b) or wide:
+        return left + right
+    return f"{left} {right}"
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab-Z中國 ,.\ufdd1")), min_size=1, max_size=6), min_size=1, max_size=12))
+def test_wrapped_lines_are_joined_as_one_text_would_be(lines):
+    """paragraphs_of() joins a paragraph's pieces once, from the last two characters so far (linear, not quadratic)."""
+    expected = lines[0]
+    for line in lines[1:]:
+        expected = joined_line_by_line(expected, line)
+    pieces, tail = [lines[0]], lines[0][-2:]
+    for line in lines[1:]:
+        gap = render.wrap_separator(tail, line)
+        pieces += (gap, line)
+        tail = (tail + gap + line)[-2:]
+    assert "".join(pieces) == expected
