@@ -384,6 +384,19 @@ INDEX_FIELDS = ("title", "date", "source", "lang")
 # Patterns: derived from the tables, and the others, each with an example
 # ---------------------------------------------------------------------------
 
+def word_trie(words) -> str:
+    """A regular expression for exactly these words, as a trie of alternatives: "a(?:bbr|rticle)?|b(?:r)?" (a flat
+    alternation of a hundred words tries each of them at every position)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[:1], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        inner = word_trie(rest for rest in rests if rest)
+        parts.append(re.escape(first) + (f"(?:{inner}){'?' if '' in rests else ''}" if inner else ""))
+    return "|".join(parts)
+
+
 # Marks the parser and restoration leave in texts: 國\ufdd0guó\ufdd1, \ufdd3note\ufdd4run\ufdd5.
 MARKED_READING = re.compile(f"{RUBY_OPEN}[^{RUBY_CLOSE}]*{RUBY_CLOSE}")
 MARKED_READING_SPLIT = re.compile(f"{RUBY_OPEN}([^{RUBY_CLOSE}]*){RUBY_CLOSE}")
@@ -526,6 +539,9 @@ REPLACED_CHARS = (
     (re.compile("\x85"), "control", "U+0085 (NEXT LINE, a C1 control) replaced by U+FFFD"),
 )
 UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}\ud800-\udfff\x85]")
+# The same, and every character from U+1FFFE on: what every document is scanned for first (a class holding the
+# 32 noncharacters above the BMP one by one scans ten times slower than one range).
+MAYBE_UNWANTED_CHARS = re.compile(f"[{_CONTROLS}\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff\x85\U0001fffe-\U0010ffff]")
 
 # Markdown documents.
 FLOW_BRACKET = re.compile(r"[\[\]{}]")  # what opens and closes YAML's flow collections: [a, [b]], {k: v}
@@ -566,7 +582,7 @@ DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
 URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
 # A tag that is no HTML element's (SVG's and MathML's, <foo>), dropped before sanitizing so that what it wraps is kept
 # as HTML text: nh3 drops the content of many (<mi>, <text>, <g>) and, left open, all that follows: <svg onload=…>, </mi>.
-NOT_HTML_TAG = re.compile(rf"</?(?!(?:{'|'.join(HTML_ELEMENTS)})(?![^\s/>]))[A-Za-z][^<>]*>", re.I)
+NOT_HTML_TAG = re.compile(rf"</?(?!(?:{word_trie(HTML_ELEMENTS)})(?![^\s/>]))[A-Za-z][^<>]*>", re.I)
 # A "<" that starts neither a well-formed tag (no "<" inside, so each try stops at the next) nor a comment: the HTML parser would read
 # what follows as a tag, a bogus comment or an attribute up to a ">" or a quote that may never come, and drop it.
 # <a title="open, <?php, <!DOCTYPE, </ x>, <![CDATA[.
@@ -872,7 +888,7 @@ def normalise_text(text: str) -> tuple[str, list[dict]]:
     warnings = []
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if UNWANTED_CHARS.search(text) is None:
+    if MAYBE_UNWANTED_CHARS.search(text) is None:
         return text, warnings
     for pattern, kind, message in REPLACED_CHARS:
         if pattern.search(text):
@@ -1435,6 +1451,8 @@ def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
 
 def headings_among(candidates: list[bool]) -> list[bool]:
     """Which of the candidate headings are headings: those in runs of at most MAX_HEADING_RUN."""
+    if sum(candidates) <= MAX_HEADING_RUN:
+        return candidates  # no run can be longer
     headings: list[bool] = []
     for is_candidate, run in itertools.groupby(candidates):
         length = len(list(run))
