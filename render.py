@@ -8,11 +8,11 @@ a Jinja2 template -> written atomically, with an index and a manifest for the ne
 
 The file reads in that order:
     data model            Section, Article, Options, DocumentError
-    tables                label words, site chrome, dates, scripts, encodings, notes, UI text
+    tables                label words, site chrome, dates, the line model's weights, scripts, encodings, notes, UI text
     patterns              the regular expressions derived from the tables, and the others
     text helpers          clean text, widths, Han counts, pinyin readings, fragment ids
     reading and decoding  bytes from disk, encodings, control characters
-    parsing text dumps    metadata, chrome, headline, paragraphs and sections
+    parsing text dumps    metadata, chrome, headline, paragraphs and sections, where the article is, the article
     parsing Markdown      front matter, headings, blocks
     restoration           damage, script conversion, full-width punctuation
     HTML body             text sections, ruby, Markdown conversion, sanitizing
@@ -29,18 +29,24 @@ import base64
 import bisect
 import calendar
 import collections
+import contextlib
 import dataclasses
+import errno
 import functools
 import gc
 import hashlib
 import html
 import itertools
 import json
+import math
+import operator
 import os
 import re
 import sys
 import typing
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +59,7 @@ if __name__ == "__main__":
 __all__ = [
     "Article", "Section", "Options", "DocumentError",
     "decode_document", "read_document", "parse_document", "restore", "read_article",
-    "render_document", "analyse_document", "render_page", "render_index", "main",
+    "render_document", "analyse_document", "render_page", "Manifest", "write_site", "main",
 ]
 __version__ = "1.0.0"
 
@@ -68,7 +74,9 @@ BUILTIN_TEMPLATES = HERE / "templates"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
-MANIFEST_NAME = ".render-manifest.json"
+MANIFEST_NAME = ".render-manifest.sqlite"
+LEGACY_MANIFEST_NAME = ".render-manifest.json"  # the previous version's, taken over once
+SITE_FOLDER = "index"  # every site file but index.html: no name a document's page can take
 
 # A pinyin reading is kept inside the text as RUBY_OPEN reading RUBY_CLOSE right after its
 # character; a damaged run as DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE. All are Unicode
@@ -88,6 +96,7 @@ class Section:
     heading: str | None
     paragraphs: tuple[str, ...]
     level: int = 2  # the heading's level on the page, 2 to 6 (the headline is the one h1)
+    captions: tuple[int, ...] = ()  # which paragraphs (their indexes) are pictures' captions
 
 
 class MetaValues(dict):
@@ -131,7 +140,7 @@ class Article:
             "sections": [
                 {"heading": clean(s.heading) if s.heading is not None else None,
                  "level": s.level if s.heading is not None else None,
-                 "paragraphs": [clean(p) for p in s.paragraphs]}
+                 "paragraphs": [clean(p) for p in s.paragraphs], "captions": list(s.captions)}
                 for s in self.sections
             ],
             "boilerplate": [clean(line) for line in self.boilerplate],
@@ -176,13 +185,13 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
              "posted @", "Posted", "Updated", "Date"),
     "source": ("文章來源", "文章来源", "新聞來源", "新闻来源", "信息來源", "信息来源", "消息來源", "消息来源", "來源", "来源",
                "出處", "出处", "Source"),
-    "author": ("作者", "記者", "记者", "撰稿", "撰文", "責任編輯", "责任编辑", "編輯", "编辑", "Author", "By"),
+    "author": ("作者", "記者", "记者", "撰稿", "撰文", "責任編輯", "责任编辑", "編輯", "编辑", "Author", "Posted by", "By"),
     "views": ("瀏覽次數", "浏览次数", "瀏覽量", "浏览量", "點擊量", "点击量", "閱讀量", "阅读量", "人氣", "人气",
               "瀏覽", "浏览", "點擊", "点击", "閱讀", "阅读", "Views"),
 }
 # English labels may stand without a colon ("By Jane Doe", "Posted @ 2010-07-06"), in the header only,
 # except "posted @", which no sentence starts with.
-BARE_LABELS = frozenset(label.casefold() for label in ("By", "Published", "Published on", "Posted", "Posted on", "posted @", "Updated"))
+BARE_LABELS = frozenset(label.casefold() for label in ("By", "Published", "Published on", "Posted", "Posted on", "Posted by", "posted @", "Updated"))
 BARE_LABELS_ANYWHERE = frozenset({"posted @"})
 # Date labels that name a later revision: used only when no publication date is given.
 UPDATE_LABELS = frozenset(label.casefold() for label in ("更新時間", "更新时间", "Updated"))
@@ -199,21 +208,24 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("hotline", None, None, r"(?:热线|熱線|电话|電話|手机|手機|传真|傳真|Tel|Phone|Fax|Hotline)\s*[:：]?\s*[+\d(（][\d\s\-–/()（）+]{5,}"),
     ("phone", r"^[+(（]?\d[\d\s\-–/()（）+]{6,}$", None, None),
     ("prev-next", r"^(?:上一篇|下一篇|前一篇|后一篇|後一篇|上一条|下一条|上一條|下一條|上一页|下一页|Previous(?: post| article)?|Next(?: post| article)?|«|»)\s*[:：]?", None, None),
-    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態)\s*[:：]?$|^(?:Related|Recommended|More|Popular|Trending)(?: articles| posts| stories| reading| news)?\s*:?$", None, None),
+    ("related", r"^(?:相关|相關|推荐|推薦|热门|熱門|延伸|更多|猜你喜欢|猜你喜歡|最新|热点|熱點|精彩)(?:文章|阅读|閱讀|新闻|新聞|推荐|推薦|链接|鏈接|资讯|資訊|动态|動態|报道|報導|视频|視頻)\s*[:：]?$"
+     r"|^(?:Related|Recommended|More|Popular|Trending|Most (?:popular|read|viewed|shared|commented)|Top stories|Latest (?:news|stories|posts))"
+     r"(?: articles| posts| stories| reading| news| content| coverage| links| videos)?\s*:?$"
+     r"|^(?:More like this(?: story)?|You (?:may|might) also like|Read more|Also read|See also|Read next|More (?:from|on) [^.!?]{1,40}?)\s*[:»]?$", None, None),
     ("copyright", None, r"版权所有|版權所有|公网安备|公網安備|未经授权|未經授權", r"Copyright|(?<!Ã)©|\(c\)\s*\d{4}|ICP[备備证證]|All rights reserved"),
     ("share", r"^(?:阅读原文|閱讀原文|在看|点赞|點贊|赞|讚|赞赏|讚賞|写留言|寫留言|留言|喜欢此内容的人还喜欢|分享|收藏)\s*\d*$|^分享$|^Subscribe",
      r"扫一扫|掃一掃|二维码|二維碼|关注公众号|關注公眾號|关注我们|關注我們|微信公众|微信公眾|分享到|分享至",
      r"Share (?:this|on)|Follow us|Sign up for|Newsletter|Privacy Policy|Terms of (?:Use|Service)|Cookie"),
-    ("comments", r"^\d+\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$", None, None),
+    ("comments", r"^[\[(（【]?\d+[\])）】]?\s*(?:条评论|條評論|comments?|评论|評論)$|^(?:发表评论|發表評論|我要评论|我要評論|网友评论|網友評論|Leave a (?:comment|reply)|Comments?)\s*[:：]?$", None, None),
     ("contact", r"^(?:联系我们|聯系我們|聯繫我們|联系方式|聯系方式|聯繫方式|关于我们|關於我們|關于我們|上班时间|上班時間|工作时间|工作時間|办公时间|辦公時間|公司电话|公司電話|热线电话|熱線電話|客服电话|客服電話|地址|邮箱|郵箱|E-?mail|Contact(?: us)?|About(?: us)?)\s*[:：]?", None, None),
     ("tools", r"^[【\[]?\s*(?:字[号號体體]\s*[:：]|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|收藏本頁|返回顶部|返回頂部|Print|Back to top)", None, None),
-    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]", None, None),
+    ("keywords", r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?|热门搜索|熱門搜索|热搜|熱搜|Filed under)\s*[:：]|^#[^#\s]{1,24}#", None, None),
     # Anchored, but with the anywhere patterns: its backtracking would cost every line ~0.7 µs, and CHROME_NEEDS spares that.
     ("navigation", None, None, r"^(?:[^\s|｜。，,.!?！？:：]{1,16}(?: [^\s|｜。，,.!?！？:：]{1,16}){0,2}\s*[|｜]\s*){2,}[^|｜。，.!?！？:：]{1,24}$|^(?-i:(?:[\u4e00-\u9fff]{1,4}\s+){4,}[\u4e00-\u9fff]{1,4})$"),
     ("buttons", r"^(?:[【\[][^】\]]{1,8}[】\]]\s*)+$", None, None),
     ("site-info", r"^(?:主办|主辦|承办|承辦|协办|協辦|技术支持|技術支持|网站标识码|網站標識碼|网站地图|網站地圖|网站导航|網站導覽|Powered by|回上一頁|回上一页|回首頁|回首页|返回首页|返回首頁|返回列表|刷新评论|刷新評論|无障碍|無障礙)",
      r"返回顶部|返回頂部|隐私政策|隱私權政策|免责声明|免責聲明|不代表本[站网網]|本站同意其观点|网友评论仅供|網友評論僅供", None),
-    ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年", None, None),
+    ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年|^(?:As of|Today is)\s", None, None),
     ("advert", r"^(?:Advertisement|Sponsored|广告|廣告|推广|推廣|Partager sur|Mentions légales|Politique de confidentialité)\b", None, None),
 )
 # For each kind's Latin anywhere pattern: characters one of which (case aside) every match holds, the first
@@ -228,6 +240,67 @@ CHROME_NEEDS_CHARS: dict[str, str] = {
 GLUED_CHROME_WORDS = ("联系我们", "聯系我們", "聯繫我們", "版权所有", "版權所有", "Copyright", "©", "上一篇", "下一篇",
                       "分享到", "扫一扫", "掃一掃", "相关阅读", "相關閱讀", "相关文章", "相關文章")
 
+# Where the article is (see "Parsing text dumps: where the article is"). The line model's features, named as in
+# EXTRACTION_WEIGHTS: a block's own (LineShape.features), then its place among the others.
+OWN_FEATURES = ("bias", "length", "sentence_end", "colon_end", "commas", "function_words", "chrome", "separators", "date")
+PLACE_FEATURES = ("position", "below_comments", "chrome_near", "prose_before", "prose_after")
+# The weight of each feature in the logistic model that says how much a block reads like article prose. Fitted by
+# bench/train_extraction.py on the development corpora (kept outside the repository); run it again after changing
+# a feature, and paste its table here.
+EXTRACTION_WEIGHTS: dict[str, float] = {
+    "bias": -2.61, "length": 0.31, "sentence_end": 0.28, "colon_end": 0.49, "commas": 2.19, "function_words": 3.05,
+    "chrome": -2.01, "separators": -1.08, "date": -1.23, "position": -0.52, "below_comments": -5.03, "chrome_near": -1.06,
+    "prose_before": 2.64, "prose_after": 2.82,
+}
+# The kinds of chrome that open what follows an article (see is_wall).
+WALL_KINDS = frozenset({"related", "comments"})
+# A block counts for the span by its words, up to this many: one long footer does not outweigh a run of menus.
+LONG_BLOCK = 60
+# What prose below a comments heading counts for: comments read like prose, but an article above them wins.
+BELOW_COMMENTS_SHARE = 0.3
+# A line reads as article prose when the model gives it at least this probability.
+PROSE_THRESHOLD = 0.5
+# A block right after the article still belongs to it at this probability.
+EDGE_THRESHOLD = 0.3
+# Lines up to this many words are asked the questions only short lines raise (a date, a comments heading).
+SHORT_LINE = 15
+# Lines up to this long are asked which kind of chrome they are, for the model.
+CHROME_FEATURE_LENGTH = 200
+# How many blocks above the article's first one its headline is looked for.
+HEADLINE_REACH = 12
+# How many non-blank lines below the article its metadata is looked for ("Posted 05/11/2012" after the text).
+EDGE_REACH = 8
+# The article's text tells its language when it is at least this long; a shorter one is told with the page's.
+LANGUAGE_SAMPLE = 200
+# How many blocks below the headline its metadata and the text's first sentence are looked for.
+HEAD_REACH = 5
+# How many metadata lines above the headline (or the text) belong to it: "Title: …", "Date: …", "Source: …"
+META_REACH = 6
+# How many blocks below what reads as prose a closing mark ends the article.
+END_MARK_REACH = 3
+# A line longer than this holds a whole page's text: it is cut after sentences into pieces of about WALL_PIECE.
+WALL_OF_TEXT = 2000
+WALL_PIECE = 400
+# What ends a sentence for the model: a stop, then any closing quotes ("… done." "完成。」").
+MODEL_STOPS = frozenset("。！？!?…．.")
+MODEL_CLOSERS = "”’\"'」』）)"
+# What ends a full sentence (a title may end in a question or exclamation mark, rarely in these).
+FULL_STOPS = ("。", ".", "．", "…", "”", "」")
+# A caption is at most this long, and CAPTION_END is looked for in its last CAPTION_TAIL characters.
+CAPTION_LENGTH = 120
+CAPTION_TAIL = 60
+# A dateline below a headline is at most this long.
+DATELINE_LENGTH = 120
+# A numbered heading (or a Chinese one between paragraphs) up to this long may hold a comma.
+SHORT_NUMBERED_HEADING = 20
+# Words in the names of outlets, which a person's name does not hold: "The Daily Star", "Straits Wire".
+OUTLET_WORDS = frozenset(
+    "the news times post daily press journal herald tribune gazette standard star sun mail telegraph guardian observer wire "
+    "media network radio tv magazine online today weekly review report chronicle examiner globe register sentinel courier "
+    "dispatch bulletin inquirer express record monitor agency service".split())
+# What a paper calls itself in the credit a news text opens with (LEAD_CREDIT): no outlet's name.
+OWN_OUTLET = frozenset({"本报", "本報", "本网", "本網", "本台", "本刊"})
+
 MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
@@ -236,10 +309,6 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "October", "November", "December")
 CHINA_OFFSET = "+08:00"
 CHINESE_DATE_LANGS = ("zh",)  # languages whose sites give local times in China's zone
-
-# More subheadings than this one right after another are no subheadings but a list of short lines (a menu, a table
-# of contents, a poem, thousands of one-character lines): 一、總則 over （一）目的 over 1. 範圍 can be headings.
-MAX_HEADING_RUN = 8
 
 # Frequent characters that exist in only one of the two Chinese scripts.
 TRADITIONAL_ONLY = "國說這個們來時為會發對學經後開關無與過還進點實當體現種機樣麼電聯華應產業務區報導質傳總歲專條設際員難將頭義黨圖處縣團單間題議長門問見聽讓認變織"
@@ -376,8 +445,55 @@ MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name with
 # The libraries whose releases can change a page (decoding, front matter, Markdown, sanitizing, script
 # conversion, repairs, templates), by their distribution names: their versions are in the renderer's fingerprint.
 PAGE_LIBRARIES = ("markdown", "jinja2", "nh3", "charset-normalizer", "pyyaml", "opencc", "ftfy")
-# The metadata of each page that the index and the manifest keep.
+# The metadata of each page that the manifest keeps for the site's listings.
 INDEX_FIELDS = ("title", "date", "source", "lang")
+
+# The site: how many a page holds (each page stays well under 300 KB), its own words, languages by their names.
+INDEX_PAGE_SIZE = 50  # articles a page of index.html, index/2.html, ... (about 30 KB)
+LIST_PAGE_SIZE = 200  # one-line rows a page of a month, source or language (about 60 KB)
+GROUP_PAGE_SIZE = 500  # sources a page of the list of sources
+CATALOGUE_SHARD_SIZE = 2000  # articles a file of the search catalogue (about 150 KB)
+LISTED_TITLE_LIMIT = 200  # characters of a title a listing shows (the page has it whole)
+SITE_TEXT = {
+    "zh-Hant": {"site": "網站導覽", "archive": "歸檔", "sources": "來源", "languages": "語言", "search": "搜尋",
+                "count_one": "共 1 篇", "newer": "較新", "older": "較舊", "pages": "分頁", "page": "第 {n} 頁，共 {m} 頁", "month": "{y}年{m}月",
+                "year": "{y}年", "undated": "未註明日期", "no_source": "未註明來源", "search_label": "搜尋標題與來源",
+                "found": "找到 {n} 篇", "found_limit": "僅列出最新的 {n} 篇，請縮小搜尋範圍", "none_found": "找不到相符的文章",
+                "searching": "搜尋中…", "failed": "無法載入搜尋目錄", "noscript": "搜尋需要 JavaScript；也可從歸檔或來源頁瀏覽。"},
+    "zh-Hans": {"site": "网站导览", "archive": "归档", "sources": "来源", "languages": "语言", "search": "搜索",
+                "count_one": "共 1 篇", "newer": "较新", "older": "较旧", "pages": "分页", "page": "第 {n} 页，共 {m} 页", "month": "{y}年{m}月",
+                "year": "{y}年", "undated": "未注明日期", "no_source": "未注明来源", "search_label": "搜索标题与来源",
+                "found": "找到 {n} 篇", "found_limit": "仅列出最新的 {n} 篇，请缩小搜索范围", "none_found": "找不到相符的文章",
+                "searching": "搜索中…", "failed": "无法载入搜索目录", "noscript": "搜索需要 JavaScript；也可从归档或来源页浏览。"},
+    "en": {"site": "Site", "archive": "Archive", "sources": "Sources", "languages": "Languages", "search": "Search",
+           "count_one": "1 article", "newer": "Newer", "older": "Older", "pages": "Pages", "page": "Page {n} of {m}", "month": "{name} {y}",
+           "year": "{y}", "undated": "Undated", "no_source": "No source given", "search_label": "Search titles and sources",
+           "found": "{n} found", "found_limit": "The newest {n} shown; narrow the search to see others",
+           "none_found": "No article found", "searching": "Searching…", "failed": "The search catalogue could not be loaded",
+           "noscript": "Searching needs JavaScript; the archive and the sources list every article too."},
+}
+# Languages by their own names; a tag not here is shown as it is.
+LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English", "fr": "Français", "de": "Deutsch",
+                  "es": "Español", "it": "Italiano", "pt": "Português", "ja": "日本語", "ko": "한국어", "und": "?"}
+
+# The manifest: one row a page, so that a re-run reads and writes only what it needs, whatever the number of pages.
+MANIFEST_TABLES = """
+CREATE TABLE IF NOT EXISTS pages (
+    page TEXT PRIMARY KEY,     -- the page's file name in the output folder
+    input_hash TEXT NOT NULL,  -- input_hash() of the bytes it was rendered from, under this renderer
+    written TEXT NOT NULL,     -- file_identity() of the page, taken as it was renamed into place
+    title TEXT, date TEXT, source TEXT, lang TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site (
+    name TEXT PRIMARY KEY,     -- a file of the site: index.html, index/2.html, index/catalogue-1.js
+    key TEXT NOT NULL,         -- site_page_key() of what it shows
+    written TEXT NOT NULL      -- its file_identity()
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;  -- site: the fingerprint it was made with
+CREATE TEMP TABLE IF NOT EXISTS kept (page TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+# The order of every listing: newest first, undated last; then by title, and by name for equal titles.
+NEWEST_FIRST = "coalesce(date, '') DESC, title DESC, page"
 
 
 # ---------------------------------------------------------------------------
@@ -411,6 +527,14 @@ NOT_CJK_RUN = re.compile(f"[^{CJK}]+")  # "國 2022, " in "中國 2022, 中"
 WORD_GAPS_IN_HAN = "\u4dc0-\u4dff\u9ffd-\u9fff"
 NOT_IN_SLUG = re.compile(rf"[^\w{WORD_GAPS_IN_HAN}-]+")  # " " and "?" in "Why now?"
 UNSAFE_NAME = re.compile(rf"[^\w.\-{WORD_GAPS_IN_HAN}]+")  # " (" and ")!" in "my file (2)!"
+# A date as the parser writes it, which the site shows and groups by: 2024-03-03, 2024-03-03T10:00+08:00
+ISO_DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T|$)")
+
+# A page name as output_names() makes it: "post-9edcd25e.html" (no folder, no leading dot).
+PAGE_NAME = re.compile(rf"[\w\-{WORD_GAPS_IN_HAN}][\w.\-{WORD_GAPS_IN_HAN}]*\.html")
+
+# A site file as write_site() names it: "index.html", "index/2.html", "index/catalogue-3.js".
+SITE_FILE = re.compile(rf"index\.html|{SITE_FOLDER}/[\w\-{WORD_GAPS_IN_HAN}][\w.\-{WORD_GAPS_IN_HAN}]*\.(?:html|js)")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # Don't, well-known
 KANA = re.compile(r"[\u3040-\u30ff]")  # の, カ
 HANGUL = re.compile(r"[\uac00-\ud7af]")  # 한
@@ -439,6 +563,20 @@ NUMBERED_HEADING = re.compile(
 )
 END_MARK = re.compile(r"^[（(【\[—-]*\s*(?:完|全文完|END|end)\s*[）)】\]—-]*$")  # （完） 【完】 -完- (END)
 BULLET = re.compile(r"^[·•●▪■◆◇○►▶※*-]\s*")  # "· 2023-04-20 老旧供水管网改造完成过半", "• Story"
+# The same mark closing the last line of the text: "…扩大开放。（完）"
+CLOSING_MARK = re.compile(r"[（(【\[]\s*(?:完|全文完|END|end)\s*[）)】\]]$")
+# Where a sentence ends inside a line: after a stop and the space before the next sentence ("… done. The …"),
+# or after a Chinese stop ("…完成。下一…").
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|[。！？][”’」』）]*")
+# A picture's caption, by how it opens: "▲刘华干在…", "图为发布会现场", "圖：…", "Photo: Reuters", "Pictured: …"
+CAPTION_START = re.compile(r"^(?:[▲△▼↑]|图为|圖為|图片?\s*[：:]|圖片?\s*[：:]|(?:Photo|Picture|Image)s?(?: by| credit)?\s*:|Pictured\s*:)")
+# ... or by how it ends: "酒店外观效果图", "图片来自文学院。", "（记者 张三 摄）", "(AP Photo/Jane Doe)", "(Photo: AFP)"
+CAPTION_END = re.compile(
+    r"(?:效果图|效果圖|示意图|示意圖|资料图|資料圖|图片来[自源]\S{0,12}|圖片來[自源]\S{0,12}|[（(][^（）()]{1,40}(?:摄|攝|供图|供圖)[）)]"
+    r"|\((?:[^()]{0,20}[ /])?Photo\b[^()]{0,30}\))\s*[。.]?$")
+# A character every caption holds (one that CAPTION_START or CAPTION_END needs; P and I for "Photo", "Picture",
+# "Image"): most Chinese lines hold none. One character class, which the engine scans for at C speed.
+CAPTION_HINT = re.compile("[▲△▼↑图圖摄攝效示资資PI]")
 
 # Labels (FIELD_LABELS).
 LABEL_FIELD = {label.casefold(): name for name, labels in FIELD_LABELS.items() for label in labels}
@@ -461,10 +599,26 @@ CHINESE_BYLINE = re.compile(
     _BYLINE_START + r"\s*(?P<name>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)"
     r"\s*(?:(?:[／/]\s*[\u4e00-\u9fff]{2,6}\s*(?:[綜综]合)?(?:報導|报道))|(?:[綜综]合)?(?:報導|报道)|[）)】\]])\s*[）)】\]]?$"
 )
-# Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印".
-VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
+# Page tools that follow a metadata value on the same line: "湖北日报 【字体：大 中 小】 打印", "南方周末 分享到".
+VALUE_TAIL_CHROME = re.compile(r"\s*(?:[【\[]|(?:字[号號体體]|打印|分享[到至]?|收藏|关闭|關閉|Print|Share)(?:\s|[:：]|$)).*$", re.I)
 # An outlet's name beside an unlabelled date: 新华网, Reuters, The Daily Star (no digits, no sentence).
 OUTLET_NAME = re.compile(r"^[^\d\s:：,，。.!?！？|｜]{2,16}(?: [^\d\s:：,，。.!?！？|｜]{1,16}){0,2}$")
+# A person's name in Latin letters: two or three capitalised words ("Jay Cochran", "Mary-Ann O'Neil Smith").
+PERSON_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}$")
+# The credit a Chinese news text opens with: outlet, place and day, "讯"/"电"/"报道", and the reporter in parentheses.
+# "北欧绿色邮报网报道（记者陈雪霏）", "新华社北京11月29日电（记者 张三）", "本报讯（记者 李四）"
+LEAD_CREDIT = re.compile(
+    r"^(?P<source>[\u4e00-\u9fffA-Za-z]{2,12}?[社网網报報台刊站]?)(?:[\u4e00-\u9fff]{2,6}\d{1,2}月\d{1,2}日)?(?:电|電|讯|訊|报道|報導)\s*"
+    r"[（(](?:记者|記者)\s*(?P<author>[\u4e00-\u9fff·]{2,4}(?:[、 ][\u4e00-\u9fff·]{2,4})*)\s*[）)]")
+# A byline's label at the start of a line: "Posted by", "By"
+BYLINE_LABEL = re.compile(r"^(?:Posted by|By)\s", re.I)
+# What follows an author's name on a blog's byline: " under Career Advice, Coaching" in "Posted by Alicia under …"
+AUTHOR_TAIL = re.compile(r"\s+(?:under|filed under|in)\s.*$", re.I)
+# What a crawler may leave before a line's first label: "0" in "0 发布时间：2021.04.17"
+STRAY_PREFIX = re.compile(r"^[\d\W]{1,2}$")
+# Whom a dateline credits: a news agency in parentheses, or the holder of the copyright.
+# "ST JOHN'S, Antigua (AFP), 2013/04/19" -> AFP; "3rd September 2013 in National News © Press Association 2013" -> Press Association
+DATELINE_CREDIT = re.compile(r"\((?P<agency>[A-Z][A-Za-z]{1,9})\)|©\s*(?P<holder>[A-Z][\w.&' ]{1,40}?)\s*(?:\d{4})?\s*$")
 # A WeChat article's byline: "原创 林小满 城市漫步 2023-07-08 18:30 发表于江苏" (author, account, date, place).
 WECHAT_BYLINE = re.compile(
     r"^(?:原创|原創)?\s*(?:(?P<author>[^\s\d:：|]{1,16})\s+)?(?P<source>[^\s\d:：|]{1,24})\s+(?P<date>\d{4}[-/.年]\S*(?:\s+\d{1,2}:\d{2})?)"
@@ -495,6 +649,28 @@ GLUED_CHROME = re.compile(rf"[。！？!?.”」』]\s*(?P<chrome>(?:{GLUED_CHRO
 # A headline followed by its site's name: "Title - 某某網", "Title | Site".
 SITE_SUFFIX = re.compile(r"^(?P<title>.+?)\s*(?:[-–—|｜_]|\s{2,})\s*(?P<site>[^-–—|｜_]{2,30})$")
 
+# Where the article is.
+# What opens the comments below an article:
+# "12 comments", "[2] Comments", "{ 4 comments… read them below or add one }", "Leave a Reply", "Comments are closed.",
+# "What do you think? To leave a comment, you can:", "发表评论"
+COMMENT_SECTION = re.compile(
+    r"\b(?:leave|post|add|write) (?:a|your) (?:comment|reply)\b|^\W{0,2}\d+\W{0,2}\s*(?:comments?|responses?|replies|thoughts?)\b|^(?:comments?|leave a (?:comment|reply)|post (?:a|new|your) comment"
+    r"|add (?:a|your) comment|comments are closed|reader comments|join the discussion|responses|discussion"
+    r"|you can follow this conversation)\b|^(?-i:发表评论|發表評論|网友评论|網友評論|我要评论|我要評論|评论|評論|留言)", re.I)
+# A copyright notice, which ends an article too: "Copyright 2012 Scripps Media, Inc. All rights reserved.", "© NHL 2012"
+COPYRIGHT_NOTICE = re.compile(r"^\W{0,2}(?:©|Copyright\b|\(c\)|版权所有|版權所有)", re.I)
+# Marks that separate links in a menu or a list: "Home | News", "Tags » Travel", "• Story" (and " > " in "Accueil > Actualités",
+# counted apart: one character class is scanned for at C speed).
+LINK_SEPARATORS = re.compile(r"[|｜»›•·]")
+# Function words, which prose is made of and menus, headlines and link lists lack (see "Parsing: where the article
+# is"): the STOPWORDS of every Latin-script language and a few more; Chinese particles, pronouns and prepositions,
+# and Japanese particles.
+FUNCTION_WORDS = frozenset().union(
+    *STOPWORDS.values(), "a an or not but has had were been will would can could he she they we you i his her their its our which who".split())
+FUNCTION_HAN = re.compile("[的了是在和与與也就都而及着著被把这這那之其我你他她们們个個有不为為以于於对對中上说說到のはがをにでともへ]")
+# What prose carries inside: "," "，" "、" ";" "；"
+CLAUSE_MARKS = re.compile(r"[,，、;；]")
+
 # Dates (MONTHS).
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # An optional time after a date: " 08:57:00", "T10:00:00+08:00", " at 8:59 pm", "10时20分".
@@ -510,7 +686,14 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(pattern, re.I) for
     rf"\b(?P<month_name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b{_TIME}",
     # 3 March 2024
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b{_TIME}",
+    # 25/12/2023: the day first, when the first number cannot be a month
+    rf"(?<![\d/])(?P<day>1[3-9]|2\d|3[01])/(?P<month>\d{{1,2}})/(?P<year>\d{{4}})(?![\d/]){_TIME}",
+    # 05/11/2012: the month first, as American sites write it
+    rf"(?<![\d/])(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}})(?![\d/]){_TIME}",
 ))
+# A clock time written before the date it belongs to: "3:01pm Tuesday " in "3:01pm Tuesday 3rd September 2013"
+TIME_BEFORE_DATE = re.compile(r"(?<!\d)(?P<hour>\d{1,2})[:：](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?[\s,]*"
+                              r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day[\s,]*)?$", re.I)
 FOUR_DIGITS = re.compile(r"\d{4}")  # every DATE_PATTERNS match holds its year: a text without it holds no date
 # Dates that name no year: 2月16日, March 3. They give a warning, never a guessed year.
 YEARLESS_DATE = re.compile(rf"(?<!\d)(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)", re.I)
@@ -660,6 +843,12 @@ def is_cjk_text(text: str) -> bool:
     """Whether Han characters make up at least a third of the letters."""
     han = count_han(text)
     return han > 0 and han_third_of_letters(han, text)
+
+
+def count_wide(text: str) -> int:
+    """About how many Chinese, Japanese or Korean characters a text holds: the bytes UTF-8 gives each beyond one,
+    halved (a CJK character, a full-width mark or a curly quote takes three bytes; an accented letter, two)."""
+    return 0 if text.isascii() else (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
 
 
 def mark_pinyin(text: str, toneless_ok: bool) -> str:
@@ -1000,7 +1189,10 @@ def parse_date(text: str, china: bool) -> tuple[str | None, str | None]:
             return None, f"impossible date {m[0].strip()!r}"
         date = f"{year:04d}-{month:02d}-{day:02d}"
         if groups.get("hour") is None:
-            return date, None
+            before = TIME_BEFORE_DATE.search(text, 0, m.start())
+            if before is None:
+                return date, None
+            groups = {**groups, **before.groupdict()}
         hour, minute = int(groups["hour"]), int(groups["minute"])
         second = groups.get("second")
         ampm = (groups.get("ampm") or "").lower().replace(".", "")
@@ -1054,7 +1246,7 @@ class MetaFields:
     A plain class with slots: each footer line tried as metadata makes one, and a dataclass adds start-up.
     """
 
-    __slots__ = ("title", "date", "source", "author", "views", "warnings", "date_is_update")
+    __slots__ = ("title", "date", "source", "author", "views", "warnings", "date_is_update", "source_is_outlet")
 
     def __init__(self) -> None:
         self.title: str | None = None
@@ -1064,6 +1256,7 @@ class MetaFields:
         self.views: int | None = None
         self.warnings: list = []
         self.date_is_update = False
+        self.source_is_outlet = False  # the source is a name read beside a date, which a labelled source replaces
 
     def take_date(self, value: str, label: str, china: bool) -> bool:
         date, warning = parse_date(value, china)
@@ -1096,21 +1289,22 @@ class MetaFields:
             if date:  # "Sam Lee on March 15, 2024"
                 self.take_date(value[date.start():], "", china)
                 value = re.sub(r"(?:\s+(?:on|at)|[,，|])\s*$", "", value[: date.start()].strip())
-            value = re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value)
+            value = AUTHOR_TAIL.sub("", re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value))
             if not looks_like_name(value):
                 return False
         value = VALUE_TAIL_CHROME.sub("", value)
         if not value or len(value) > 60:
             return False
-        if getattr(self, name) is None:
+        if getattr(self, name) is None or (name == "source" and self.source_is_outlet and label != "outlet"):
             setattr(self, name, value)
+            self.source_is_outlet = self.source_is_outlet if name != "source" else label == "outlet"
         return True
 
 
 def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bool:
     """Take the metadata a line holds; whether the line is a metadata line."""
-    if len(line) > 160 or BULLET.match(line):
-        return False
+    if (len(line) > 160 and not BYLINE_LABEL.match(line)) or BULLET.match(line):
+        return False  # but a byline may list the post's categories: "Posted by Alicia under C-Suite, Career Advice, …"
     byline = CHINESE_BYLINE.match(line) if BYLINE_START.match(line) else None
     if byline:
         meta.take("author", byline["name"], china, "記者")
@@ -1125,6 +1319,8 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
             if wechat[name]:
                 meta.take(name, wechat[name], china, name)
         return True
+    if not fields and chrome_kind(line) == "today":
+        return False  # "As of Tuesday, June 4, 2013": the day the page was seen, not the article's date
     if not fields:
         # An unlabelled date line in the header: "2022年2月16日 10:20", "March 3, 2024 Tuesday".
         m = first_date(line) if header and len(line) <= 40 else None
@@ -1133,7 +1329,10 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
         # A date and the outlet's name: "2022年02月16日 08:57 新华网", "Reuters | March 3, 2024".
         outlet = (line[: m.start()] + " " + line[m.end():]).strip(FIELD_SEPARATORS + "-–—") if m else ""
         if m and OUTLET_NAME.match(outlet) and meta.take_date(line, "", china):
-            meta.take("source", outlet, china, "source")
+            if PERSON_NAME.match(outlet) and not OUTLET_WORDS.intersection(outlet.lower().split()):
+                meta.take("author", outlet, china, "By")  # "Jay Cochran - November 11, 2011": a writer, not an outlet
+            else:
+                meta.take("source", outlet, china, "outlet")
             return True
         if header and len(line) <= 40 and YEARLESS_DATE.fullmatch(line.strip(FIELD_SEPARATORS)):
             return meta.take_date(line, "", china)
@@ -1141,7 +1340,8 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
     start = META_LABEL.search(line).start() if fields else 0
     prefix = line[:start].strip(FIELD_SEPARATORS)
     prefix_date = first_date(prefix) if prefix else None
-    if prefix and not (prefix_date and DATE_LINE_EXTRA.match(prefix[: prefix_date.start()] + " " + prefix[prefix_date.end():])):
+    if prefix and not STRAY_PREFIX.match(prefix) and not (
+            prefix_date and DATE_LINE_EXTRA.match(prefix[: prefix_date.start()] + " " + prefix[prefix_date.end():])):
         if len(fields) < 2:
             return False  # a label in the middle of a sentence
     if not header and len(fields) == 1 and fields[0][0] == "title":
@@ -1154,6 +1354,32 @@ def read_meta_line(line: str, meta: MetaFields, china: bool, header: bool) -> bo
             meta.title = value
             usable.append(True)
     return any(usable) or bool(prefix_date)
+
+
+def is_dateline(text: str) -> bool:
+    """Whether a clean line without labels is a dateline, read as such right below a headline:
+    "|ST JOHN'S, Antigua (AFP), 2013/04/19 08:16:13 ,", "3:01pm Tuesday 3rd September 2013 in National News"."""
+    return len(text) <= DATELINE_LENGTH and not text.endswith(FULL_STOPS) and first_date(text) is not None
+
+
+def read_dateline(text: str, meta: MetaFields, china: bool) -> bool:
+    """Take the date of a dateline, and the agency or copyright holder it credits as the source."""
+    if not is_dateline(text) or not meta.take_date(text, "", china):
+        return False
+    credit = DATELINE_CREDIT.search(text)
+    if credit:
+        meta.take("source", (credit["agency"] or credit["holder"]).strip(), china, "outlet")
+    return True
+
+
+def read_lead_credit(text: str, meta: MetaFields, china: bool) -> None:
+    """Take the outlet and reporter a Chinese news text credits as it opens: "北欧绿色邮报网报道（记者陈雪霏）－－…",
+    "新华社北京11月29日电（记者 张三）…" (the text keeps them)."""
+    credit = LEAD_CREDIT.match(text) if (meta.source is None or meta.author is None) else None
+    if credit:
+        if credit["source"] not in OWN_OUTLET:
+            meta.take("source", credit["source"], china, "outlet")
+        meta.take("author", credit["author"], china, "記者")
 
 
 # ---------------------------------------------------------------------------
@@ -1207,18 +1433,34 @@ def is_heading(text: str) -> bool:
         return False
     if text.endswith(NEVER_ENDS_HEADING):
         return False
-    if NUMBERED_HEADING.match(text):
-        return len(text) <= 40 and not SENTENCE_INNER.search(text[3:])
-    if SENTENCE_INNER.search(text):
-        return False
-    if is_cjk_text(text):
+    if NUMBERED_HEADING.match(text):  # a short one may hold a comma: "四、没心没肺：脸皮要厚，不要怕人骂"
+        return len(text) <= 40 and (len(text) <= SHORT_NUMBERED_HEADING or not SENTENCE_INNER.search(text[3:]))
+    cjk = is_cjk_text(text)
+    inner = SENTENCE_INNER.findall(text)
+    if inner and (cjk or inner != [","]):
+        return False  # but one comma in an English title: "Check Flower Pots, Gutters"
+    if cjk:
         return len(text) <= 24
     words = WORD.findall(text)
-    if not words or len(words) > 10 or len(text) > 80:
+    if not words or len(words) > (6 if inner else 10) or len(text) > 80:
         return False
     capitalised = sum(w[0].isupper() for w in words if w.lower() not in SMALL_WORDS or w is words[0])
     significant = sum(1 for w in words if w.lower() not in SMALL_WORDS or w is words[0])
     return words[0][0].isupper() and capitalised * 10 >= significant * 7
+
+
+def is_loose_heading(text: str) -> bool:
+    """Whether a clean line can be a subheading that only its place between paragraphs tells from a short
+    paragraph (sections_of): English in sentence case ("Funding and timeline"), or a short title around
+    one comma ("乡村振兴，不是把人口简单聚集")."""
+    if not text[:1].isalpha() or SENTENCE_END.search(text) or text.endswith(NEVER_ENDS_HEADING):
+        return False
+    inner = SENTENCE_INNER.findall(text)
+    if is_cjk_text(text):
+        return inner in (["，"], [","]) and len(text) <= SHORT_NUMBERED_HEADING
+    words = WORD.findall(text)
+    return (len(inner) <= 1 and set(inner) <= {","} and 2 <= len(words) <= 8 and len(text) <= 60
+            and words[0][0].isupper() and len(" ".join(words)) >= len(text) * 0.8)
 
 
 def marked_index(text: str, clean_index: int) -> int:
@@ -1257,7 +1499,20 @@ def split_lines(text: str) -> list[Line]:
     for index, (raw, body, bare) in enumerate(zip(text.split("\n"), marked.split("\n"), plain.split("\n"))):
         line = Line(index + 1, body.strip(INDENT_CHARS), bare.strip(INDENT_CHARS), len(raw) - len(raw.lstrip(INDENT_CHARS)))
         lines.extend(split_glued_chrome(line) if index in glued else [line])
+    for i in reversed([i for i, line in enumerate(lines) if len(line.clean) > WALL_OF_TEXT]):
+        lines[i:i + 1] = split_wall_of_text(lines[i])
     return lines
+
+
+def split_wall_of_text(line: Line) -> list[Line]:
+    """A line holding a whole page (or a page's text with no line breaks) as lines of a few sentences each."""
+    cuts = []
+    for m in SENTENCE_BREAK.finditer(line.clean):
+        if m.end() - (cuts[-1] if cuts else 0) >= WALL_PIECE and len(line.clean) - m.end() >= WALL_PIECE // 2:
+            cuts.append(m.end())
+    pieces = [line.text[marked_index(line.text, a):marked_index(line.text, b)].strip()
+              for a, b in zip([0, *cuts], [*cuts, len(line.clean)])]
+    return [Line(line.number, piece, clean(piece), line.indent if k == 0 else 0) for k, piece in enumerate(pieces) if piece]
 
 
 def find_meta_block(lines: list[Line], meta: MetaFields, china: bool, limit: int = 24) -> tuple[int, int] | None:
@@ -1350,6 +1605,24 @@ def wrap_width(lines: list[Line]) -> int | None:
     return widest if len(near) >= 3 and len(near) * 10 >= len(widths) * 3 and mid_sentence * 2 >= len(near) else None
 
 
+class Wrapped:
+    """A paragraph rejoined from hard-wrapped lines, its pieces joined once at the end (a text grown line by line
+    is copied whole each time: quadratic in its lines)."""
+
+    __slots__ = ("pieces", "tail")
+
+    def __init__(self, first: str):
+        self.pieces, self.tail = [first], first[-2:]  # tail: the last two characters so far, all wrap_separator needs
+
+    def add(self, line: str) -> None:
+        gap = wrap_separator(self.tail, line)
+        self.pieces += (gap, line)
+        self.tail = (self.tail + gap + line)[-2:]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
 def wrap_separator(left: str, right: str) -> str:
     """What joins two wrapped lines, from the end of the first (its last two characters will do): nothing between
     Chinese characters or after a hyphen that breaks a word, a space between words."""
@@ -1407,58 +1680,369 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
     blocks = blocks_of(lines)
     if blank_separated is None:
         blank_separated = len(blocks) >= 2
-    # [pieces, single line, its last two characters]: pieces joined once (a text grown line by line is quadratic)
-    paragraphs: list[list] = []
+    paragraphs: list[Wrapped] = []
     for block in blocks:
         measured = Block(block)
         one_per_line = len(block) >= 3 and all(SENTENCE_END.search(line.clean) for line in block)
         previous: Line | None = None
         for line in block:
             if previous is not None and not one_per_line and continues(previous, line, width, mixed_indent, blank_separated, measured):
-                pieces, _single, tail = paragraphs[-1]
-                gap = wrap_separator(tail, line.text)
-                pieces += (gap, line.text)
-                paragraphs[-1][1:] = [False, (tail + gap + line.text)[-2:]]
+                paragraphs[-1].add(line.text)
             else:
-                paragraphs.append([[line.text], True, line.text[-2:]])
+                paragraphs.append(Wrapped(line.text))
             previous = line
-    return [("".join(pieces), single) for pieces, single, _tail in paragraphs]
+    return [(paragraph.text(), len(paragraph.pieces) == 1) for paragraph in paragraphs]
 
 
-def sections_of(paragraphs: list[tuple[str, bool]]) -> list[Section]:
-    """Group paragraphs under the subheadings found among them.
+def is_caption(text: str) -> bool:
+    """Whether a clean one-line paragraph is a picture's caption: "▲…", "图为…", "Photo: …", "…（记者 张三 摄）"."""
+    return len(text) <= CAPTION_LENGTH and CAPTION_HINT.search(text) is not None and (
+        CAPTION_START.match(text) is not None or CAPTION_END.search(text, max(0, len(text) - CAPTION_TAIL)) is not None)
 
-    A heading heads text: in a run of more than MAX_HEADING_RUN paragraphs that could each be a heading
-    (a list of short lines, a table of contents, thousands of one-character lines) none is one.
-    """
-    # clean() never takes the last character off a text ending in a stop: such a text is ruled out uncleaned
-    candidates = [single and index < len(paragraphs) - 1 and not text.endswith(NEVER_ENDS_HEADING) and is_heading(clean(text))
-                  for index, (text, single) in enumerate(paragraphs)]
+
+def is_prose(text: str) -> bool:
+    """Whether a clean paragraph is running text: it ends like a sentence and is not short."""
+    return len(text) >= 40 and SENTENCE_END.search(text) is not None
+
+
+def paragraph_kinds(paragraphs: list[tuple[str, bool]], cleans: dict[str, str]) -> list[str]:
+    """For each paragraph, 'heading', 'caption' or 'paragraph': what it is among its neighbours.
+    cleans holds the clean text of the paragraphs that are one line (the rest are cleaned here)."""
+    kinds = ["paragraph"] * len(paragraphs)
+    for index, (text, single) in enumerate(paragraphs):
+        if not single:
+            continue
+        if line_shape(cleans.get(text) or clean(text)).caption:
+            kinds[index] = "caption"
+        elif index == len(paragraphs) - 1 or text.endswith(NEVER_ENDS_HEADING):
+            continue  # clean() never takes the last character off a text ending in a stop: ruled out uncleaned
+        elif is_heading(clean(text)) or (
+                index and is_loose_heading(clean(text)) and is_prose(clean(paragraphs[index - 1][0]))
+                and is_prose(clean(paragraphs[index + 1][0]))):
+            kinds[index] = "heading"
+    # A run of short lines is a list, not headings over empty sections: "Class I Fleet Vehicles - Yes"
+    neighbours = ["", *kinds, ""]
+    return ["paragraph" if kind == "heading" and "heading" in (neighbours[index], neighbours[index + 2])
+            and not NUMBERED_HEADING.match(clean(paragraphs[index][0])) else kind for index, kind in enumerate(kinds)]
+
+
+def sections_of(paragraphs: list[tuple[str, bool]], cleans: dict[str, str] | None = None) -> list[Section]:
+    """Group paragraphs under the subheadings found among them; captions stay paragraphs, marked as such.
+    cleans: the clean text of one-line paragraphs, where the caller has it."""
     sections: list[Section] = []
     heading: str | None = None
     current: list[str] = []
-    for (text, _single), is_head in zip(paragraphs, headings_among(candidates)):
-        if is_head:
+    captions: list[int] = []
+    for (text, _single), kind in zip(paragraphs, paragraph_kinds(paragraphs, cleans or {})):
+        if kind == "heading":
             if current or heading is not None:
-                sections.append(Section(heading, tuple(current)))
-            heading, current = text, []
+                sections.append(Section(heading, tuple(current), captions=tuple(captions)))
+            heading, current, captions = text, [], []
         else:
+            if kind == "caption":
+                captions.append(len(current))
             current.append(text)
     if current or heading is not None:
-        sections.append(Section(heading, tuple(current)))
+        sections.append(Section(heading, tuple(current), captions=tuple(captions)))
     return sections
 
 
-def headings_among(candidates: list[bool]) -> list[bool]:
-    """Which of the candidate headings are headings: those in runs of at most MAX_HEADING_RUN."""
-    if sum(candidates) <= MAX_HEADING_RUN:
-        return candidates  # no run can be longer
-    headings: list[bool] = []
-    for is_candidate, run in itertools.groupby(candidates):
-        length = len(list(run))
-        headings.extend([is_candidate and length <= MAX_HEADING_RUN] * length)
-    return headings
+# ---------------------------------------------------------------------------
+# Parsing text dumps: where the article is
+# ---------------------------------------------------------------------------
+# A page dump holds the article among menus, teasers, sidebars, comments and footers. Each block (a line, or a
+# hard-wrapped paragraph) gets a few shallow features, boilerpipe's and jusText's carried over from HTML blocks
+# to text: its length in words, sentence ends, commas, function words, link separators, chrome, a date, and how
+# much prose stands before and after it. A logistic model (EXTRACTION_WEIGHTS) turns them into the chance that
+# the block is article prose, and the article is the stretch of blocks with the largest sum of
+# (chance - PROSE_THRESHOLD) x words (Finn et al.'s maximum-sum span): the short lines between paragraphs cost it
+# little, runs of menus and teasers a lot. It does not cross walls (a comments or related-articles heading, a
+# copyright notice). Then the headline is looked for above the first sentence, and the head (headline and
+# metadata) and the text are read as a clean dump is (parse_text).
 
+LINE_FEATURES = OWN_FEATURES + PLACE_FEATURES  # the names of EXTRACTION_WEIGHTS, in the order of the model's rows
+
+
+def model_weights(table: dict[str, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A table of weights as the model reads it: the weights of OWN_FEATURES, and those of PLACE_FEATURES."""
+    return tuple(table[name] for name in OWN_FEATURES), tuple(table[name] for name in PLACE_FEATURES)
+
+
+OWN_WEIGHTS, PLACE_WEIGHTS = model_weights(EXTRACTION_WEIGHTS)  # bench/train_extraction.py sets both again with its own
+
+
+class LineShape:
+    """What one clean line (or block) is on its own: its words, its own features for the model, whether it is a wall
+    or a caption."""
+
+    __slots__ = ("units", "sentence_end", "colon_end", "prose", "chrome", "comment_section", "wall", "caption", "features", "weights",
+                 "score")
+
+    def __init__(self, text: str):
+        wide = count_wide(text)
+        if wide * 2 >= len(text):  # Chinese, Japanese or Korean: about a word per two characters
+            units = wide / 2
+            function = len(FUNCTION_HAN.findall(text))
+        else:
+            words = text.split()
+            units = len(words) + wide / 2
+            function = sum(map(FUNCTION_WORDS.__contains__, words))
+        clauses = text.count(",") + text.count(";") if text.isascii() else len(CLAUSE_MARKS.findall(text))
+        short = units <= SHORT_LINE
+        # Chrome is told by its start or by words anywhere (a scan of the whole line): a long line is rarely chrome.
+        kind = chrome_kind(text) if len(text) <= CHROME_FEATURE_LENGTH else None
+        sentence_end = 1.0 if text.rstrip(MODEL_CLOSERS)[-1:] in MODEL_STOPS else 0.0
+        self.units, self.sentence_end = units, sentence_end
+        self.colon_end = 1.0 if text.endswith((":", "：")) else 0.0
+        self.prose = sentence_end * (1.0 if units >= 15 else units / 15)  # a sentence of 15 words or more
+        self.chrome = 0.0 if kind is None else 1.0
+        self.comment_section = short and COMMENT_SECTION.match(text) is not None
+        self.wall = self.comment_section or kind in WALL_KINDS or (
+            kind in ("copyright", None) and COPYRIGHT_NOTICE.match(text) is not None)
+        self.caption = is_caption(text)
+        separators = len(LINK_SEPARATORS.findall(text)) + text.count(" > ")
+        # The first features of LINE_FEATURES, in order: those of the line alone.
+        self.features = (
+            1.0, math.log2(1 + units), sentence_end, self.colon_end, min(1.0, 5 * clauses / (1 + units)),
+            min(1.0, function / (1 + units)), self.chrome, min(1.0, separators / 2),
+            1.0 if short and FOUR_DIGITS.search(text) is not None else 0.0)
+        self.weights, self.score = OWN_WEIGHTS, sum(map(operator.mul, self.features, OWN_WEIGHTS))
+
+    def own_score(self, weights: tuple[float, ...]) -> float:
+        """The model's score of the line's own features, worked out once for a table of weights (OWN_WEIGHTS)."""
+        if self.weights is not weights:
+            self.weights, self.score = weights, sum(map(operator.mul, self.features, weights))
+        return self.score
+
+
+@functools.lru_cache(maxsize=4096)  # menus and footers recur from page to page
+def line_shape(text: str) -> LineShape:
+    """A clean line's LineShape, remembered."""
+    return LineShape(text)
+
+
+def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
+    """The blocks of the page the dump was made from, as (first line, last line + 1, clean text):
+    each non-blank line, or the lines of a hard-wrapped paragraph joined."""
+    width = wrap_width(lines)
+    blocks: list[list] = []  # [first line, last line + 1, Wrapped]
+    for i, line in enumerate(lines):
+        if line.blank:
+            continue
+        if width is not None and blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
+            blocks[-1][1] = i + 1
+            blocks[-1][2].add(line.clean)
+        else:
+            blocks.append([i, i + 1, Wrapped(line.clean)])
+    return [(first, end, wrapped.text()) for first, end, wrapped in blocks]
+
+
+def prose_and_comments(shapes: list[LineShape]) -> tuple[int, int]:
+    """Where the first sentence of 15 words or more stands, and the first comments heading below it (len(shapes): none)."""
+    n = len(shapes)
+    first_prose = next((k for k, shape in enumerate(shapes) if shape.units >= 15 and shape.sentence_end), n)
+    return first_prose, next((k for k in range(first_prose, n) if shapes[k].comment_section), n)
+
+
+def place_features(shapes: list[LineShape]) -> list[list[float]]:
+    """The PLACE_FEATURES of each block, by columns: where it stands in the page and what stands around it."""
+    n = len(shapes)
+    _first_prose, comments_at = prose_and_comments(shapes)
+    step = 1 / max(1, n - 1)
+    prose = [0.0, *itertools.accumulate([shape.prose for shape in shapes] + [0.0] * 3)]
+    chrome = [0.0, *itertools.accumulate([0.0] * 2 + [shape.chrome for shape in shapes] + [0.0] * 2)]
+    return [
+        [k * step for k in range(n)], [0.0] * comments_at + [1.0] * (n - comments_at),
+        [1.0 if high - low > shape.chrome else 0.0 for high, low, shape in zip(chrome[5:], chrome, shapes)],  # two either side
+        [(high - low) / 3 for high, low in zip(prose[:n], [0.0, 0.0, 0.0] + prose)],  # the three before
+        [(high - low) / 3 for high, low in zip(prose[4:], prose[1:])],  # the three after
+    ]
+
+
+def line_features(blocks: list[tuple[int, int, str]]) -> list[tuple[float, ...]]:
+    """The LINE_FEATURES of each block, in order: its own, then those of its place among the others."""
+    shapes = [line_shape(text) for _first, _end, text in blocks]
+    return [shape.features + place for shape, place in zip(shapes, zip(*place_features(shapes)))]
+
+
+def prose_chances(shapes: list[LineShape]) -> list[float]:
+    """The model's chance that each block is article prose: the logistic of the weighted features."""
+    own = OWN_WEIGHTS
+    position, below_comments, chrome_near, prose_before, prose_after = PLACE_WEIGHTS
+    return [1 / (1 + math.exp(-score)) if score > -30 else 0.0 for score in (
+        (shape.score if shape.weights is own else shape.own_score(own)) + position * a + below_comments * b + chrome_near * c
+        + prose_before * d + prose_after * e for shape, a, b, c, d, e in zip(shapes, *place_features(shapes)))]
+
+
+def article_span(blocks: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """First and last-plus-one index of the blocks that make the article; None when none reads as prose."""
+    shapes = [line_shape(text) for _first, _end, text in blocks]
+    chances = prose_chances(shapes)
+    first_prose, comments = prose_and_comments(shapes)
+    best, best_first, best_last = 0.0, 0, len(blocks)
+    total, first = 0.0, 0
+    for k, (chance, shape) in enumerate(zip(chances, shapes)):
+        if shape.wall and k > first_prose:
+            total = 0.0  # the article does not run on into its comments or a list of related articles
+            continue
+        if total <= 0:
+            total, first = 0.0, k
+        value = (chance - PROSE_THRESHOLD) * (1 + (shape.units if shape.units < LONG_BLOCK else LONG_BLOCK))
+        total += value * BELOW_COMMENTS_SHARE if k > comments and value > 0 else value
+        if total > best:
+            best, best_first, best_last = total, first, k + 1
+    if best <= 0:
+        return None
+    # Like jusText's near-good blocks: a last paragraph that nearly reads as prose, or is a sentence of a few
+    # words, still ends the article, also past an advert or two between them.
+    while True:
+        following = [k for k in range(best_last, min(len(blocks), best_last + 3)) if not shapes[k].chrome or shapes[k].wall]
+        if not following or shapes[following[0]].wall:
+            break
+        shape = shapes[following[0]]
+        if chances[following[0]] < EDGE_THRESHOLD and not (shape.sentence_end and shape.units >= 5):
+            break
+        best_last = following[0] + 1
+    # Titles of other articles often follow the text with no heading: two or more short lines that end no sentence.
+    teasers = best_last
+    while teasers > best_first and is_teaser(blocks[teasers - 1][2], shapes[teasers - 1]):
+        teasers -= 1
+    if best_last - teasers >= 2 and teasers > best_first:
+        best_last = teasers
+    return best_first, best_last
+
+
+def is_teaser(text: str, shape: LineShape) -> bool:
+    """Whether a block reads like the title of another article in a list: short, and no full sentence."""
+    return (shape.units <= 20 and not text.endswith(FULL_STOPS) and not shape.colon_end and not shape.chrome
+            and CLOSING_MARK.search(text) is None and not is_caption(text))
+
+
+def is_wall(text: str) -> bool:
+    """Whether a clean line opens what follows an article: its comments or a list of related articles."""
+    return line_shape(text).wall
+
+
+@functools.lru_cache(maxsize=4096)  # the headline's neighbours are asked about several times
+def holds_metadata(text: str) -> bool:
+    """Whether a clean line holds the page's metadata (a date, a byline, a source), read as a header line.
+    (Whether a date is Chinese changes only its offset, not whether the line is metadata.)"""
+    return read_meta_line(text, MetaFields(), False, header=True)
+
+
+def is_meta_line(line: Line) -> bool:
+    """Whether a line holds the page's metadata (a date, a byline, a source), as a header line."""
+    return not line.blank and holds_metadata(line.clean)
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a clean text, lower-cased, and each of its Han characters."""
+    return set(WORD.findall(text.lower())) | set(CJK_CHAR.findall(text))
+
+
+def headline_score(lines: list[Line], i: int, distance: int, opening: set[str], repeated: bool) -> float | None:
+    """How much line i reads as the headline of an article that opens with the words in opening (None: it cannot)."""
+    line = lines[i]
+    shape = line_shape(line.clean)
+    if (not is_title_candidate(line) or shape.units < 1.5 or shape.units > 40 or shape.colon_end or line.clean[0].islower()
+            or is_meta_line(line)):
+        return None
+    score = -0.3 * distance
+    after = [j for j in range(i + 1, min(len(lines), i + 8)) if not lines[j].blank][:2]
+    before = [j for j in range(i - 1, max(-1, i - 5), -1) if not lines[j].blank][:1]
+    if after and is_meta_line(lines[after[0]]):
+        score += 3.0  # a byline or date right below
+    elif any(is_meta_line(lines[j]) for j in after + before):
+        score += 1.0
+    if repeated:
+        score += 1.0
+    words = words_of(line.clean) - FUNCTION_WORDS
+    if words and opening:
+        score += 2.0 * len(words & opening) / len(words)
+    separators = len(LINK_SEPARATORS.findall(line.clean)) + line.clean.count(" > ")
+    if separators >= 2 or (separators and not SITE_SUFFIX.match(line.clean)):
+        score -= 1.0  # a menu, not "Headline | Site"
+    return score
+
+
+def opens_text(shape: LineShape) -> bool:
+    """Whether a block can be the first of an article's text: a sentence, or a long block."""
+    return (shape.sentence_end and shape.units >= 4) or shape.units >= 25
+
+
+def headline_block(lines: list[Line], blocks: list[tuple[int, int, str]], first: int) -> int | None:
+    """The block of the headline of the article whose text starts at block first: the likeliest short line above it."""
+    seen = Counter(map(operator.itemgetter(2), blocks))
+    above = list(range(first - 1, max(-1, first - 1 - HEADLINE_REACH), -1))
+    below: list[int] = []
+    opening: set[str] = set()
+    for k in range(first, len(blocks)):
+        if opens_text(line_shape(blocks[k][2])) or len(below) >= 3:
+            opening = words_of(blocks[k][2])
+            break
+        below.append(k)
+    best, best_score = None, -1.5
+    for distance, k in list(enumerate(reversed(below))) + [(len(below) + d, k) for d, k in enumerate(above)]:
+        if blocks[k][1] - blocks[k][0] > 1:
+            continue  # a headline is one line
+        score = headline_score(lines, blocks[k][0], distance, opening, seen[blocks[k][2]] > 1)
+        if score is not None and score > best_score:
+            best, best_score = k, score
+    return best
+
+
+class Located(typing.NamedTuple):
+    """Where the article is: the lines it is read from, and the page's other lines."""
+
+    lines: list[Line]  # its head (headline and metadata, when found) and its text
+    outside: list[Line]  # the chrome above the head and between the head and the text
+    below: list[Line]  # everything after the text
+    headline: int | None = None  # the headline's index in lines
+    head: int = 0  # how many of lines make the head
+
+
+def article_lines(lines: list[Line]) -> Located:
+    """Where the article is among a dump's lines."""
+    blocks = page_blocks(lines)
+    span = article_span(blocks) if blocks else None
+    if span is None:
+        return Located(lines, [], [])  # nothing reads as prose: the document is read as a whole
+    first, last = span
+    # The mark that closes a news text ends the article, a line or two below what reads as prose: "…。（完）"
+    closing = next((k for k in range(last, min(len(blocks), last + END_MARK_REACH)) if CLOSING_MARK.search(blocks[k][2])), None)
+    if closing is not None:
+        last = closing + 1
+    start, end = blocks[first][0], blocks[last - 1][1]
+    headline_at = headline_block(lines, blocks, first)
+    headline = None if headline_at is None else blocks[headline_at][0]
+    head = head_end = start if headline is None else headline
+    above = (i for i in range(head - 1, -1, -1) if not lines[i].blank)
+    for i in itertools.islice(above, META_REACH):  # a date or labelled fields just above the headline (or the text) belong to it
+        if is_meta_line(lines[i]):
+            head = i
+        elif chrome_kind(lines[i].clean) is None:
+            break  # chrome between them ("CONTACT: …") is passed over
+    if headline is None:
+        return Located(lines[head:end], lines[:head], lines[end:], None, start - head)
+    # Below the headline: its metadata, then the text from the first line that reads as a sentence.
+    # What stands between (a dek, a stray number, a hashtag line, "View Photo") is chrome.
+    text = max(start, headline + 1)
+    for n, k in enumerate(range(headline_at + 1, min(len(blocks), headline_at + 1 + HEAD_REACH))):
+        block_first = blocks[k][0]
+        if is_meta_line(lines[block_first]) or (n == 0 and is_dateline(blocks[k][2])):
+            head_end = blocks[k][1] - 1
+            continue
+        if opens_text(line_shape(blocks[k][2])):  # even above where the span starts: the lede may read weakly
+            text = block_first
+            break
+    text = max(text, head_end + 1)
+    return Located(lines[head:head_end + 1] + lines[text:end], lines[:head] + lines[head_end + 1:text], lines[end:],
+                   headline - head, head_end + 1 - head)
+
+
+# ---------------------------------------------------------------------------
+# Parsing text dumps: the article
+# ---------------------------------------------------------------------------
 
 def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | None]:
     """The title without a trailing site name that also stands in the site chrome."""
@@ -1471,21 +2055,30 @@ def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | No
 def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
     """Parse a plain-text article dump into an Article."""
     lines = split_lines(text)
-    lang = detect_lang(" ".join(line.clean for line in lines[:400]), encoding)
+    located = article_lines(lines)
+    # The language of the article, not of the menus around it (unless the article is too short to tell).
+    sample = " ".join(line.clean for line in located.lines[:400])
+    lang = detect_lang(sample if len(sample) >= LANGUAGE_SAMPLE else " ".join(line.clean for line in lines[:400]), encoding)
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
-    boilerplate: list[str] = []
+    lines, below = located.lines, located.below
+    boilerplate: list[str] = [line.text for line in located.outside if not line.blank]
 
-    meta_block = find_meta_block(lines, meta, china)
+    # Beside a headline found, the metadata is in the head; else it is looked for where the text starts.
+    meta_block = find_meta_block(lines[:located.head] if located.headline is not None else lines, meta, china)
     in_meta = set(range(meta_block[0], meta_block[1] + 1)) if meta_block else set()
+    for i in range(located.head):  # the head's metadata that is not next to the first block ("Posted by …" below the headline)
+        if i not in in_meta and i != located.headline and not lines[i].blank and (
+                read_meta_line(lines[i].clean, meta, china, True) or read_dateline(lines[i].clean, meta, china)):
+            in_meta.add(i)
     meta_lines = [lines[i].text for i in sorted(in_meta) if not lines[i].blank]
-    title_index = find_title(lines, meta_block, meta.title)
+    title_index = find_title(lines, meta_block, meta.title) if located.headline is None or meta.title else located.headline
     warnings: list[dict] = []
     if title_index is None:
         warnings.append({"kind": "title", "message": "no title found; using the file name"})
-        head_end = meta_block[1] if meta_block else -1
+        head_end = max(in_meta, default=-1)
     else:
-        head_end = max(title_index, meta_block[1] if meta_block else -1)
+        head_end = max(title_index, max(in_meta, default=-1))
     # Everything above the headline and the metadata is header chrome; a long sentence between them is the lead.
     lead_between: list[Line] = []
     for i in range(head_end + 1):
@@ -1518,7 +2111,7 @@ def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
             kept.append(line)
         elif len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)  # metadata: taken into the fields, the line kept as it was
-        elif chrome_kind(line.clean) is not None:
+        elif chrome_kind(line.clean) is not None or is_wall(line.clean):
             boilerplate.append(line.text)
             kept.append(Line(line.number, "", "", 0))  # the chrome still ends the paragraph before it
         else:
@@ -1528,6 +2121,13 @@ def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
             continue
         in_related_list = index >= cut  # dates there belong to other articles
         if not in_related_list and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
+            meta_lines.append(line.text)
+        else:
+            boilerplate.append(line.text)
+    edge = [line for line in below if not line.blank]
+    near = next((k for k, line in enumerate(edge[:EDGE_REACH]) if is_wall(line.clean)), EDGE_REACH)  # up to a wall
+    for k, line in enumerate(edge):
+        if k < near and len(line.clean) <= 80 and read_meta_line(line.clean, meta, china, header=False):
             meta_lines.append(line.text)
         else:
             boilerplate.append(line.text)
@@ -1541,6 +2141,8 @@ def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
             last_text = last_text[: source.start()].rstrip()
         paragraphs[-1] = (last_text, single)
         paragraphs = [(t, s) for t, s in paragraphs if t]
+    if paragraphs:
+        read_lead_credit(clean(paragraphs[0][0]), meta, china)
 
     if meta.title and (title_index is None or title_index in in_meta or not clean(title).strip()):
         if title_index is not None:
@@ -1556,7 +2158,8 @@ def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
         warnings.append({"kind": "date", "message": "no publication date found"})
     return Article(
         name=name, title=title, date=meta.date, source=meta.source, author=meta.author, views=meta.views,
-        lang=lang, sections=tuple(sections_of(paragraphs)), boilerplate=tuple(boilerplate), warnings=tuple(warnings),
+        lang=lang, sections=tuple(sections_of(paragraphs, {line.text: line.clean for line in kept})), boilerplate=tuple(boilerplate),
+        warnings=tuple(warnings),
         meta_lines=tuple(dict.fromkeys(meta_lines)),
     )
 
@@ -2513,7 +3116,7 @@ def sections_with(sections: tuple[Section, ...], texts: list[str]) -> tuple[Sect
         heading = None
         if s.heading is not None:
             heading, at = texts[at], at + 1
-        out.append(Section(heading, tuple(texts[at:at + len(s.paragraphs)]), s.level))
+        out.append(Section(heading, tuple(texts[at:at + len(s.paragraphs)]), s.level, s.captions))
         at += len(s.paragraphs)
     return tuple(out)
 
@@ -2586,6 +3189,9 @@ def inline_html(text: str) -> str:
     return ruby_html(str(escape(text)))
 
 
+CAPTION_OPEN = '<p class="caption">'  # a paragraph that is a picture's caption (Section.captions)
+
+
 def text_sections_html(article: Article) -> list[dict]:
     """One dict per section of a text document: its id, clean heading and HTML (heading and paragraphs)."""
     taken: set[str] = set()
@@ -2595,7 +3201,8 @@ def text_sections_html(article: Article) -> list[dict]:
         if section.heading is not None:
             section_id = slug(section.heading, taken)
             blocks.append(f'<h{section.level} id="{section_id}">{text_html(section.heading.strip())}</h{section.level}>')
-        blocks.extend(f"<p>{text_html(p.lstrip())}</p>" for p in section.paragraphs if p.strip())
+        blocks.extend(f"{CAPTION_OPEN if j in section.captions else '<p>'}{text_html(p.lstrip())}</p>"
+                      for j, p in enumerate(section.paragraphs) if p.strip())
         rendered.append({"id": section_id, "heading": clean(section.heading) if section.heading is not None else None,
                          "level": section.level, "html": "\n".join(blocks)})
     return rendered
@@ -3037,30 +3644,11 @@ def render_page(article: Article, templates: Path | None = None, options: Option
     return template_environment(templates).get_template("page.html").render(page_context(article, options))
 
 
-def render_index(records: list[PageRecord], templates: Path | None = None, lang: str = "und") -> str:
-    """The index page listing rendered articles (PageRecords), newest first."""
-    return "".join(index_chunks(records, templates, lang))
-
-
-def index_chunks(records: list[PageRecord], templates: Path | None = None, lang: str = "und"):
-    """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
-    return template_environment(templates).get_template("index.html").generate(index_context(records, lang))
-
-
-def index_context(records: list[PageRecord], lang: str = "und") -> dict:
-    """Everything the index template shows: the entries newest first, and the language they share."""
-    ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
-    langs = {r.lang for r in records}
-    lang = langs.pop() if len(langs) == 1 else lang
-    return {"entries": ordered, "lang": lang, "ui": ui_text(lang), "generator": f"render.py {__version__}",
-            "remote_images": False}
-
-
 def template_problem(templates: Path) -> str | None:
     """The first problem in the templates a run over templates would use, as one line; None when there is none.
 
-    page.html and index.html are compiled with all they extend and include, and every variable they read
-    must be one their context gives (page_context, index_context), a Jinja2 global, or one they set.
+    page.html and the site's templates are compiled with all they extend and include, and every variable they
+    read must be one their context gives (page_context, site_template_contexts), a Jinja2 global, or one they set.
     """
     import jinja2
     from jinja2 import meta, nodes
@@ -3071,7 +3659,7 @@ def template_problem(templates: Path) -> str | None:
     except OSError as error:
         return f"template folder {templates}: {error.filename} cannot be read ({error.strerror or error})"
     environment = template_environment(templates)
-    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), "index.html": set(index_context([]))}
+    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), **site_template_contexts(templates)}
     for root, given in contexts.items():
         pending, seen, trees = [(root, "", False)], set(), []
         while pending:
@@ -3094,9 +3682,15 @@ def template_problem(templates: Path) -> str | None:
                 if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
                     pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
                                     getattr(node, "ignore_missing", False)))
-        # Names a template of the chain sets (a block of a child may read what its parent sets, and back).
+        # Names a template of the chain sets (a block of a child may read what its parent sets, and back), and
+        # names it only reads after asking "is defined" (base.html's site_css and script_hash, which site pages give).
         known = given | set(environment.globals) | {n.name for _, tree in trees for n in tree.find_all(nodes.Name)
                                                     if n.ctx != "load"}
+        known |= {n.node.name for _, tree in trees for n in tree.find_all(nodes.Test)
+                  if n.name in ("defined", "undefined") and isinstance(n.node, nodes.Name)}
+        known |= {n.target for _, tree in trees for n in tree.find_all(nodes.Import)}  # {% import "site.html" as site %}
+        known |= {name if isinstance(name, str) else name[1] for _, tree in trees for n in tree.find_all(nodes.FromImport)
+                  for name in n.names}
         for filename, tree in trees:
             unknown = meta.find_undeclared_variables(tree) - known
             if unknown:
@@ -3159,33 +3753,44 @@ def index_fields(article: Article) -> dict:
 # Files and manifest: inputs, names, atomic writes, what is unchanged
 # ---------------------------------------------------------------------------
 
-def safe_stem(path: Path) -> str:
+def safe_stem(path: Path | str) -> str:
     """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
 
     No path separators, no leading dot, no control or invisible characters, not a device name,
     at most MAX_STEM_BYTES of UTF-8. Standard input ("-") is STDIN_NAME.
     """
-    if path == STDIO:
+    if os.fspath(path) == os.fspath(STDIO):
         return STDIN_NAME
-    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # Path(path).stem, without making a Path
+    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", stem)).strip("._-")
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
     stem = stem or "document"
     return f"{stem}_" if stem.split(".")[0].lower() in RESERVED_NAMES else stem
 
 
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Documents named or found in folders (sorted), and the paths that are errors."""
+def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]]:
+    """Documents named or found in folders (sorted), and the paths that are errors.
+
+    A document's path is a string, as str(Path) writes it: half the memory of a Path, for a
+    hundred thousand of them. A folder named on the command line that holds no document is an
+    error: a mistyped folder must not pass for a run with nothing to do.
+    """
     found, errors = [], []
     for path in paths:
         if path.is_dir():
-            # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            documents = documents_below(path)
+            if not documents:
+                errors.append((path, f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in this folder"))
+            found.extend(documents)
         elif path.exists() or path.is_symlink() or path == STDIO:
-            found.append(path)
+            found.append(str(path))
         else:
             errors.append((path, "no such file or folder"))
+    if len(paths) == 1:
+        return found, errors  # one folder holds each document once
     unique, seen = [], set()
     for path in found:
         key = os.path.abspath(path)
@@ -3195,53 +3800,106 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     return unique, errors
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """A distinct, deterministic page name for each input; clashing stems get a path hash."""
-    stems: dict[str, int] = {}
-    for path in inputs:
-        stems[safe_stem(path).lower()] = stems.get(safe_stem(path).lower(), 0) + 1
-    names: dict[Path, str] = {}
-    taken = {f"{stem}.html" for stem, count in stems.items() if count == 1}
-    for path in inputs:
-        stem = safe_stem(path)
-        if stems[stem.lower()] > 1 or stem.lower() == "index":
+def documents_below(folder: Path) -> list[str]:
+    """The documents in a folder and its subfolders, as str(folder / path inside it), in the order of their parts.
+
+    Hidden files and folders are left out, and links to folders are not followed. Not only regular
+    files: a broken link or a pipe named like a document is reported later, not skipped here.
+    """
+    found = []
+    top = str(folder)
+    for root, folders, files in os.walk(top):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        root = os.path.normpath(root) if top == "." else root  # "sub/a.txt", as Path(".") / "sub/a.txt" writes it
+        found.extend(name if root == "." else os.path.join(root, name) for name in files
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES)
+    # Part by part, as Paths sort: with the separator made the smallest character, strings sort the same way.
+    found.sort(key=lambda path: os.path.normcase(path).replace(os.sep, "\0"))
+    return found
+
+
+def page_names(inputs: list) -> list[str]:
+    """A distinct, deterministic page name for each input (a Path or a string), in order; clashing stems get a path hash."""
+    safe = [safe_stem(path) for path in inputs]
+    counts: dict[str, int] = {}
+    for stem in safe:
+        lower = stem.lower()
+        lower = stem if lower == stem else lower  # one string for both, as most names are lower case already
+        counts[lower] = counts.get(lower, 0) + 1
+    hashed: set[str] = set()  # the hashed stems given so far, in lower case
+    names = []
+    for path, stem in zip(inputs, safe):
+        if counts[stem.lower()] > 1 or stem.lower() == "index":
             digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
             length = 8
-            while f"{stem}-{digest[:length]}.html".lower() in taken and length < len(digest):
-                length += 4  # a hashed name that meets another input's own name
+            # A hashed name that meets another input's own name, or a hashed name given already: longer.
+            while (counts.get(f"{stem}-{digest[:length]}".lower()) == 1 or f"{stem}-{digest[:length]}".lower() in hashed) \
+                    and length < len(digest):
+                length += 4
             stem = f"{stem}-{digest[:length]}"
-        names[path] = stem + ".html"
-        taken.add(names[path].lower())
+            hashed.add(stem.lower())
+        names.append(stem + ".html")
     return names
 
 
-def write_page(path: Path, page: str) -> None:
-    """Write a page to its file, or to standard output (as UTF-8, whatever the locale) for "-"."""
+def output_names(inputs: list) -> dict:
+    """The page_names of the inputs, by input."""
+    return dict(zip(inputs, page_names(inputs)))
+
+
+def write_page(path: Path, page: str) -> str | None:
+    """Write a page to its file (its file_identity back), or to standard output (as UTF-8, whatever the locale) for "-"."""
     if path != STDIO:
-        write_atomic(path, page)
-        return
+        return write_atomic(path, page)
     sys.stdout.flush()
     sys.stdout.buffer.write(page.encode("utf-8"))
     sys.stdout.buffer.flush()
+    return None
 
 
-def write_atomic(path: Path, content) -> None:
-    """Write a text, bytes or an iterator of text pieces through a temporary file and a rename: no reader sees half a page."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def file_identity(info: os.stat_result) -> str:
+    """What tells a file written by this program from anything put at its name since: inode, size, time."""
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def identity_of(path: Path | str) -> str | None:
+    """The file_identity of what is at path now (a link itself, not its target), or None when nothing is."""
     try:
-        if isinstance(content, bytes):
-            with open(tmp, "wb") as file:
-                file.write(content)
-        else:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as file:
-                if isinstance(content, str):
-                    file.write(content)
-                else:
-                    file.writelines(content)
+        return file_identity(os.lstat(path))
+    except OSError:
+        return None
+
+
+@functools.cache
+def process_umask() -> int:
+    """The umask, read once: mkstemp makes files for its owner alone, pages get the modes any new file gets."""
+    mask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, content: str | bytes) -> str:
+    """Write a text or bytes through a temporary file and a rename; the file_identity of the file written.
+
+    The temporary file is made by mkstemp beside the target: a random name opened with O_EXCL, so a
+    link planted there is never written through, and no reader ever sees half a page.
+    """
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "wb") if isinstance(content, bytes) else open(fd, "w", encoding="utf-8", newline="\n") as file:
+            if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's file gets the folder's rights anyway
+                os.fchmod(fd, 0o666 & ~process_umask())
+            file.write(content)
+            file.flush()
+            identity = file_identity(os.fstat(fd))
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
+    return identity
 
 
 def local_images(article: Article, folder: Path) -> tuple[list[tuple[Path, str]], list[dict]]:
@@ -3328,10 +3986,10 @@ def project_key(name: str) -> str:
     return PROJECT_NAME_SEPARATORS.sub("-", name).lower()
 
 
-def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
+def content_hash(path: Path | str, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
     """The manifest's key for one input: its bytes under this renderer; None when it cannot be read."""
     try:
-        data = read_bytes_safely(path, max_size)  # never blocks on a pipe put where a file was
+        data = read_bytes_safely(Path(path), max_size)  # never blocks on a pipe put where a file was
     except DocumentError:
         return None
     return input_hash(data, fingerprint)
@@ -3342,55 +4000,567 @@ def input_hash(data: bytes, fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
-class PageRecord(typing.NamedTuple):
-    """What the manifest and the index keep of one page: a tuple of a few short strings, never the page."""
+def sound_fields(fields) -> bool:
+    """Whether a manifest entry's title, date, source and language have the types and shapes the site relies on."""
+    title, date, source, lang = fields
+    return (isinstance(title, str) and isinstance(lang, str) and (source is None or isinstance(source, str))
+            and (date is None or (isinstance(date, str) and ISO_DATE.match(date) is not None)))
 
-    href: str
-    hash: str | None
-    title: str | None
+
+class PageRecord(typing.NamedTuple):
+    """What the site lists of one page: a few short strings, never the page."""
+
+    href: str  # the page's file name; in a listing, the link to it from there
+    title: str
     date: str | None
     source: str | None
-    lang: str | None
-
-    @classmethod
-    def of(cls, href: str, digest: str | None, meta: dict) -> PageRecord:
-        """A record from a page's metadata (or an earlier manifest entry); other keys are ignored."""
-        title, date, source, lang = (meta.get(key) for key in INDEX_FIELDS)
-        # A site's pages share their source, language and often their day: one string each for the batch.
-        return cls(href, digest, title, *(sys.intern(v) if isinstance(v, str) else v for v in (date, source, lang)))
+    lang: str
 
     @property
     def date_display(self) -> str | None:
-        return display_date(self.date, self.lang or "und")
-
-    def manifest_line(self) -> str:
-        """This page's manifest entry: its name and one JSON object on one line."""
-        entry = {"hash": self.hash, **{key: getattr(self, key) for key in INDEX_FIELDS}}
-        return f"{json.dumps(self.href, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+        return display_date(self.date, self.lang)
 
 
-def manifest_chunks(records: dict):
-    """The manifest (a JSON object, page name to entry) as pieces, one page a line, sorted by name."""
-    yield "{"
-    for number, name in enumerate(sorted(records)):
-        yield ("\n" if number == 0 else ",\n") + records[name].manifest_line()
-    yield "\n}\n"
+class ManifestError(Exception):
+    """The manifest cannot be used (a link at its name)."""
+
+
+class Manifest:
+    """The output folder's record of its pages and site files, in SQLite (standard library).
+
+    A page's row is written only after the page was renamed into place, with the file_identity it
+    got; the page counts as unchanged only while its input hashes the same and the file is still
+    that one. A run that stops anywhere (killed, failed, out of disk) leaves no page counted as done
+    that is not: at worst a page is rendered again. Rows are committed at least once a second.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.broken = 0  # entries of the wrong types or shapes, treated as absent
+        self.kept: list[tuple[str]] = []  # pages to keep, written to the temporary table in thousands
+        self.listing_changed = False  # whether a page came, went, or changed what the site shows of it
+
+    @classmethod
+    def connect(cls, path: str | Path) -> Manifest:
+        import sqlite3
+
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            # No fsync (a commit would cost ~10 ms of a one-page run): a process killed at any point leaves the
+            # database whole, as the operating system still writes what it was given. After a power cut it may
+            # be lost or damaged; it is then replaced and the pages rendered again, like pages themselves not synced.
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(MANIFEST_TABLES)
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return cls(connection)
+
+    @classmethod
+    def open(cls, out_dir: Path) -> tuple[Manifest, str | None]:
+        """The manifest of out_dir, made if need be, and a warning when a damaged one had to be replaced.
+
+        A folder rendered by the previous version (LEGACY_MANIFEST_NAME) is taken over once, and its file removed.
+        """
+        import sqlite3
+
+        path = out_dir / MANIFEST_NAME
+        if path.is_symlink():
+            raise ManifestError(f"{path}: is a link; the manifest is never written through one")
+        warning = None
+        try:
+            manifest = cls.connect(path)
+        except sqlite3.OperationalError:
+            raise  # locked by another run, or cannot be opened: never a reason to remove it
+        except sqlite3.DatabaseError:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            manifest = cls.connect(path)
+            warning = f"{path}: not a manifest (damaged?); replaced, every page is rendered again"
+        legacy = out_dir / LEGACY_MANIFEST_NAME
+        if legacy.is_file() and not legacy.is_symlink():
+            manifest.take_over(legacy)
+            legacy.unlink()
+        return manifest, warning
+
+    def take_over(self, legacy: Path) -> None:
+        """Convert a JSON manifest of the previous version (page name to entry).
+
+        That version wrote it at the end of a run, after the pages: a page newer than it was written by
+        a run that did not finish, and is left out (rendered again), as are entries of the wrong shape.
+        """
+        import stat
+
+        try:
+            data = json.loads(legacy.read_bytes())
+            written_before = os.stat(legacy).st_mtime_ns
+        except (OSError, ValueError):
+            return
+        rows = []
+        for page, entry in (data.items() if isinstance(data, dict) else ()):
+            if not (PAGE_NAME.fullmatch(page) and isinstance(entry, dict) and isinstance(entry.get("hash"), str)):
+                continue
+            fields = tuple(entry.get(key) for key in INDEX_FIELDS)
+            try:
+                info = os.lstat(legacy.parent / page)
+            except OSError:
+                continue
+            if sound_fields(fields) and stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= written_before:
+                rows.append((page, entry["hash"], file_identity(info), *fields))
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def entry(self, page: str) -> tuple[str, str] | None:
+        """The recorded (input hash, file identity) of a page; None when it has no sound entry."""
+        row = self.connection.execute("SELECT input_hash, written, title, date, source, lang FROM pages WHERE page = ?",
+                                      (page,)).fetchone()
+        if row is None:
+            return None
+        if isinstance(row[0], str) and isinstance(row[1], str) and sound_fields(row[2:]):
+            return row[0], row[1]
+        self.broken += 1
+        return None
+
+    def keep(self, page: str) -> None:
+        """Keep a page's entry through prune(): it is one of this run's pages."""
+        self.kept.append((page,))
+        if len(self.kept) >= 4096:
+            self.write_kept()
+
+    def write_kept(self) -> None:
+        self.connection.executemany("INSERT OR IGNORE INTO kept VALUES (?)", self.kept)
+        self.kept.clear()
+
+    def record(self, page: str, digest: str, written: str, meta: dict) -> None:
+        """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
+        fields = tuple(meta.get(key) for key in INDEX_FIELDS)
+        listed = self.connection.execute("SELECT title, date, source, lang FROM pages WHERE page = ?", (page,)).fetchone()
+        if listed != fields:
+            self.listing_changes()
+        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields))
+        self.keep(page)
+
+    def forget(self, page: str) -> None:
+        """Drop a page's entry (its document failed): whatever file is there is not counted as done."""
+        if self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount:
+            self.listing_changes()
+
+    def prune(self) -> None:
+        """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
+        self.write_kept()
+        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount:
+            self.listing_changes()
+
+    def listing_changes(self) -> None:
+        """Note that the site no longer shows the pages as they are, in the same commit as the change itself."""
+        if not self.listing_changed:
+            self.listing_changed = True
+            self.connection.execute("DELETE FROM settings WHERE name = 'site'")
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()
+
+    def ordered(self, group: str | None = None):
+        """Every page's PageRecord, newest first, undated last; grouped by "source" or "lang" first when asked."""
+        first = {None: "", "source": "source IS NULL, source, ", "lang": "lang, "}[group]
+        rows = self.connection.execute(f"SELECT page, title, date, source, lang FROM pages ORDER BY {first}{NEWEST_FIRST}")
+        return map(PageRecord._make, rows)
+
+    def counts(self, expression: str) -> dict:
+        """The number of pages for each value of a column expression ("source", "substr(date, 1, 7)")."""
+        return dict(self.connection.execute(f"SELECT {expression}, count(*) FROM pages GROUP BY 1"))
+
+    def site_entry(self, name: str) -> tuple[str, str] | None:
+        """The recorded (key, file identity) of a site file."""
+        return self.connection.execute("SELECT key, written FROM site WHERE name = ?", (name,)).fetchone()
+
+    def record_site(self, name: str, key: str, written: str) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO site VALUES (?, ?, ?)", (name, key, written))
+
+    def site_files(self) -> list[tuple[str, str]]:
+        """(name, file identity) of every site file recorded."""
+        return self.connection.execute("SELECT name, written FROM site").fetchall()
+
+    def forget_site(self, name: str) -> None:
+        self.connection.execute("DELETE FROM site WHERE name = ?", (name,))
+
+    def site_is_current(self, out_dir: Path, fingerprint: str) -> bool:
+        """Whether the site needs no work: no page listed differently, the same renderer, every site file as written."""
+        made_with = self.connection.execute("SELECT value FROM settings WHERE name = 'site'").fetchone()
+        return (not self.listing_changed and made_with == (fingerprint,)
+                and all(identity_of(out_dir / name) == written for name, written in self.site_files()))
+
+    def site_made(self, fingerprint: str) -> None:
+        """Record that the site is whole, made with this renderer."""
+        self.connection.execute("INSERT OR REPLACE INTO settings VALUES ('site', ?)", (fingerprint,))
+        self.listing_changed = False
+
+
+def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, out_dir: Path, fingerprint: str,
+                 max_size: int) -> tuple[list[tuple[str, str]], int]:
+    """The (input, page name) pairs to render, in input order, and the number of unchanged pages.
+
+    A page is unchanged when its manifest entry is sound, its input's bytes hash as recorded and the
+    file is still the one recorded. Settled before any worker starts: an unchanged file is never
+    decoded or parsed, and a run with nothing to do starts no pool.
+    """
+    todo: list[tuple[str, str]] = []
+    unchanged = 0
+    folder = os.fspath(out_dir)
+    for path, name in zip(inputs, pages):
+        known = manifest.entry(name)
+        if known and known[1] == identity_of(os.path.join(folder, name)) and known[0] == content_hash(path, fingerprint, max_size):
+            manifest.keep(name)
+            unchanged += 1
+        else:
+            todo.append((path, name))
+    return todo, unchanged
+
+
+# ---------------------------------------------------------------------------
+# Site: index pages, archive, sources, languages, search
+# ---------------------------------------------------------------------------
+
+class SiteError(Exception):
+    """A page of the site cannot be made (its template breaks): the message names the page and the template."""
+
+
+class SiteFacts(typing.NamedTuple):
+    """What every page of the site shows or links to, counted once a run."""
+
+    total: int
+    lang: str
+    ui: dict
+    months: dict  # "2024-03" (None: undated) -> number of pages
+    sources: dict  # source (None: none given) -> number of pages
+    langs: dict  # language -> number of pages
+
+
+class SitePage(typing.NamedTuple):
+    """One file of the site: its name in the output folder, its template ("": a catalogue shard) and context."""
+
+    name: str
+    template: str
+    context: dict
+
+
+def site_facts(manifest: Manifest) -> SiteFacts:
+    """The counts of the manifest's pages, and the site's language: the pages' own when they share one."""
+    langs = manifest.counts("lang")
+    lang = next(iter(langs)) if len(langs) == 1 else "und"
+    ui = ui_text(lang)
+    ui = {**ui, **SITE_TEXT[next(key for key, text in UI_TEXT.items() if text is ui)]}
+    return SiteFacts(sum(langs.values()), lang, ui, manifest.counts("substr(date, 1, 7)"), manifest.counts("source"), langs)
+
+
+def chunks(items, size: int):
+    """Lists of up to size items of an iterable, in order."""
+    iterator = iter(items)
+    return iter(lambda: list(itertools.islice(iterator, size)), [])
+
+
+def pages_needed(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def index_page_name(number: int) -> str:
+    """The file of the newest-first index's page number: index.html, then index/2.html, ..."""
+    return "index.html" if number == 1 else f"{SITE_FOLDER}/{number}.html"
+
+
+def paged_name(base: str, number: int) -> str:
+    """The file of a listing's page number: index/BASE.html, then index/BASE-2.html, ..."""
+    return f"{SITE_FOLDER}/{base}.html" if number == 1 else f"{SITE_FOLDER}/{base}-{number}.html"
+
+
+def group_base(kind: str, value: str) -> str:
+    """The file name base of a source's or a language's pages: readable, and distinct even where case is not."""
+    slug = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", value)).strip("._-")[:40]
+    return f"{kind}-{slug}-{hashlib.sha1(value.encode('utf-8')).hexdigest()[:8]}"
+
+
+def link(here: str, target: str) -> str:
+    """The relative URL from one file of the output folder to another (each at most one folder deep)."""
+    if "/" not in here:
+        return target
+    folder = here[: here.index("/") + 1]
+    return target[len(folder):] if target.startswith(folder) else "../" + target
+
+
+def shortened(text: str, limit: int = LISTED_TITLE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def month_label(month: str, ui: dict) -> str:
+    year, number = month[:4], int(month[5:7])
+    return ui["month"].format(y=year, m=number, name=MONTH_NAMES[number - 1])
+
+
+def listed(records: list[PageRecord], here: str) -> list[PageRecord]:
+    """Records as a listing at `here` shows them: links relative to it, titles at most LISTED_TITLE_LIMIT long."""
+    root = "../" if "/" in here else ""
+    return [PageRecord(root + href, shortened(title), date, source, lang) for href, title, date, source, lang in records]
+
+
+def site_nav(here: str, facts: SiteFacts) -> list[dict]:
+    """The links along the top of every site page; none for a site of one article."""
+    if facts.total < 2:
+        return []
+    targets = ["index.html", f"{SITE_FOLDER}/archive.html", f"{SITE_FOLDER}/sources.html"]
+    targets += [f"{SITE_FOLDER}/languages.html"] if len(facts.langs) > 1 else []
+    labels = [facts.ui["index"], facts.ui["archive"], facts.ui["sources"], facts.ui["languages"]][:len(targets)]
+    targets.append(f"{SITE_FOLDER}/search.html")
+    labels.append(facts.ui["search"])
+    return [{"label": label, "href": link(here, target), "current": here == target} for label, target in zip(labels, targets)]
+
+
+def pagination(number: int, count: int, name_of: Callable[[int], str], here: str, ui: dict) -> dict | None:
+    """Links to a listing's other pages: newer, older, the first, the last and two either side; None for one page."""
+    if count == 1:
+        return None
+    pages: list[dict | None] = []
+    last = 0
+    for n in sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)}):
+        if n > last + 1:
+            pages.append(None)  # a gap: "…"
+        pages.append({"number": n, "href": link(here, name_of(n)), "current": n == number})
+        last = n
+    return {"number": number, "count": count, "label": ui["page"].format(n=number, m=count), "pages": pages,
+            "newer": link(here, name_of(number - 1)) if number > 1 else None,
+            "older": link(here, name_of(number + 1)) if number < count else None}
+
+
+def site_context(here: str, facts: SiteFacts) -> dict:
+    """What every template of the site gets."""
+    return {"lang": facts.lang, "ui": facts.ui, "generator": f"render.py {__version__}", "total": facts.total,
+            "nav": site_nav(here, facts), "site_css": True, "remote_images": False}
+
+
+def index_pages(manifest: Manifest, facts: SiteFacts):
+    """index.html and index/2.html, ...: every article, newest first, INDEX_PAGE_SIZE a page."""
+    count = pages_needed(facts.total, INDEX_PAGE_SIZE)
+    for number, records in enumerate(chunks(manifest.ordered(), INDEX_PAGE_SIZE), 1):
+        here = index_page_name(number)
+        yield SitePage(here, "index.html", {**site_context(here, facts), "heading": facts.ui["index"], "count": facts.total,
+                                            "entries": listed(records, here),
+                                            "pagination": pagination(number, count, index_page_name, here, facts.ui)})
+
+
+def listing_pages(groups, counts: dict, base_of: Callable, label_of: Callable, facts: SiteFacts):
+    """The pages of each group of articles (groups: (value, records) in order), LIST_PAGE_SIZE a page."""
+    for value, records in groups:
+        base = base_of(value)
+        count = pages_needed(counts[value], LIST_PAGE_SIZE)
+        for number, chunk in enumerate(chunks(records, LIST_PAGE_SIZE), 1):
+            here = paged_name(base, number)
+            yield SitePage(here, "list.html", {
+                **site_context(here, facts), "heading": label_of(value), "count": counts[value],
+                "entries": listed(chunk, here),
+                "pagination": pagination(number, count, functools.partial(paged_name, base), here, facts.ui)})
+
+
+def archive_pages(manifest: Manifest, facts: SiteFacts):
+    """The archive: years and months with their counts, then one listing a month (and one of the undated)."""
+    here = f"{SITE_FOLDER}/archive.html"
+    years: dict[str, list[str]] = {}
+    for month in sorted((m for m in facts.months if m), reverse=True):
+        years.setdefault(month[:4], []).append(month)
+    sections = [{"heading": facts.ui["year"].format(y=year), "id": f"y{year}", "count": sum(facts.months[m] for m in months),
+                 "groups": [{"label": month_label(m, facts.ui), "href": link(here, paged_name(m, 1)), "count": facts.months[m]}
+                            for m in months]} for year, months in years.items()]
+    if None in facts.months:
+        sections.append({"heading": None, "id": None, "count": None, "groups": [
+            {"label": facts.ui["undated"], "href": link(here, paged_name("undated", 1)), "count": facts.months[None]}]})
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["archive"], "count": facts.total,
+                                         "sections": sections, "pagination": None})
+    months = itertools.groupby(manifest.ordered(), key=lambda r: r.date[:7] if r.date else None)
+    yield from listing_pages(months, facts.months, lambda m: m or "undated",
+                             lambda m: month_label(m, facts.ui) if m else facts.ui["undated"], facts)
+
+
+def source_pages(manifest: Manifest, facts: SiteFacts):
+    """The list of sources with their counts (most articles first), then one listing a source."""
+    ordered = sorted(facts.sources.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    count = pages_needed(len(ordered), GROUP_PAGE_SIZE)
+    base_of = functools.partial(group_base, "source")
+    for number, chunk in enumerate(chunks(ordered, GROUP_PAGE_SIZE), 1):
+        here = paged_name("sources", number)
+        groups = [{"label": facts.ui["no_source"] if source is None else source, "href": link(here, paged_name(
+            "no-source" if source is None else base_of(source), 1)), "count": n} for source, n in chunk]
+        yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["sources"], "count": facts.total,
+                                             "pagination":
+                                             pagination(number, count, functools.partial(paged_name, "sources"), here, facts.ui),
+                                             "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
+    groups = itertools.groupby(manifest.ordered("source"), key=operator.attrgetter("source"))
+    yield from listing_pages(groups, facts.sources, lambda s: "no-source" if s is None else base_of(s),
+                             lambda s: facts.ui["no_source"] if s is None else s, facts)
+
+
+def language_pages(manifest: Manifest, facts: SiteFacts):
+    """Where the articles are in several languages: the languages with their counts, then one listing each."""
+    if len(facts.langs) < 2:
+        return
+    here = f"{SITE_FOLDER}/languages.html"
+    base_of = functools.partial(group_base, "lang")
+    groups = [{"label": LANGUAGE_NAMES.get(lang, lang), "href": link(here, paged_name(base_of(lang), 1)), "count": n}
+              for lang, n in sorted(facts.langs.items(), key=lambda item: (-item[1], item[0]))]
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["languages"], "count": facts.total,
+                                         "pagination": None,
+                                         "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
+    groups = itertools.groupby(manifest.ordered("lang"), key=operator.attrgetter("lang"))
+    yield from listing_pages(groups, facts.langs, base_of, lambda lang: LANGUAGE_NAMES.get(lang, lang), facts)
+
+
+def search_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
+    """The search page, and the catalogue it reads: CATALOGUE_SHARD_SIZE articles a script, newest first."""
+    here = f"{SITE_FOLDER}/search.html"
+    environment = template_environment(templates)
+    script = environment.loader.get_source(environment, "search.js")[0]
+    yield SitePage(here, "search.html", {**site_context(here, facts), "shards": pages_needed(facts.total, CATALOGUE_SHARD_SIZE),
+                                         "script": script, "script_hash": csp_hash(script)})
+    for number, records in enumerate(chunks(manifest.ordered(), CATALOGUE_SHARD_SIZE), 1):
+        yield SitePage(f"{SITE_FOLDER}/catalogue-{number}.js", "", {"number": number, "records": records})
+
+
+def site_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
+    """Every file of the site; beyond index.html only for a site of two articles or more."""
+    yield from index_pages(manifest, facts)
+    if facts.total > 1:
+        yield from archive_pages(manifest, facts)
+        yield from source_pages(manifest, facts)
+        yield from language_pages(manifest, facts)
+        yield from search_pages(manifest, facts, templates)
+
+
+def site_template_contexts(templates: Path | None) -> dict[str, set]:
+    """The variables each template of the site is given, by template (from a site of two articles in two languages)."""
+    manifest = Manifest.connect(":memory:")
+    for page, lang in (("a.html", "en"), ("b.html", "fr")):
+        manifest.record(page, "", "", {"title": page, "date": "2024-03-03", "source": "A source", "lang": lang})
+    contexts: dict[str, set] = {}
+    for page in site_pages(manifest, site_facts(manifest), templates):
+        if page.template:
+            contexts.setdefault(page.template, set(page.context))
+    manifest.close()
+    return contexts
+
+
+def catalogue_script(number: int, records: list[PageRecord]) -> str:
+    """A shard of the search catalogue: catalogueShard(N, [sources, rows]), a row [title, page stem, day, source index]."""
+    sources: dict[str, int] = {}
+    rows = [[shortened(r.title), r.href[:-5], (r.date or "")[:10], -1 if r.source is None else sources.setdefault(r.source, len(sources))]
+            for r in records]
+    data = json.dumps([list(sources), rows], ensure_ascii=False, separators=(",", ":"))
+    # JSON allows U+2028 and U+2029 in strings; scripts older than ES2019 do not.
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"catalogueShard({number},{data});\n"
+
+
+def site_page_key(page: SitePage, fingerprint: str) -> str:
+    """A hash of everything a site file shows: it is written again only when this changes."""
+    data = json.dumps([page.name, page.template, page.context], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256((fingerprint + data).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def site_page_text(page: SitePage, templates: Path | None) -> str:
+    if not page.template:
+        return catalogue_script(page.context["number"], page.context["records"])
+    context = page.context
+    if "script" in context:  # the search page's own script, as it is: its hash is in the page's policy
+        import markupsafe
+
+        context = {**context, "script": markupsafe.Markup(context["script"])}
+    return template_environment(templates).get_template(page.template).render(context)
+
+
+def write_site(out_dir: Path, manifest: Manifest, templates: Path | None = None, fingerprint: str = "") -> int:
+    """Write the site's files that changed since the last run and remove those no longer made; how many were written.
+
+    A file is written again only when what it shows (its key) changed or it is not the file recorded.
+    Removed: only files the manifest recorded, still as they were written. When no page changed what
+    the site shows of it, nothing is worked out at all.
+    """
+    if manifest.site_is_current(out_dir, fingerprint):
+        return 0
+    facts = site_facts(manifest)
+    if facts.total == 0:
+        return 0
+    folder = out_dir / SITE_FOLDER
+    made: set[str] = set()
+    written, folder_ready = 0, False
+    for page in site_pages(manifest, facts, templates):
+        made.add(page.name)
+        key = site_page_key(page, fingerprint)
+        path = out_dir / page.name
+        if manifest.site_entry(page.name) == (key, identity_of(path)):
+            continue
+        if path.parent == folder and not folder_ready:
+            if folder.is_symlink():
+                raise OSError(errno.ELOOP, "is a link; the site is never written through one", str(folder))
+            folder.mkdir(exist_ok=True)
+            folder_ready = True
+        try:
+            text = site_page_text(page, templates)
+        except Exception as error:  # a user's template that breaks while it renders: one line naming it
+            problem = template_error(error)
+            if problem is None:
+                raise
+            raise SiteError(f"{path}: {problem}") from None
+        manifest.record_site(page.name, key, write_atomic(path, text))
+        written += 1
+    for name, recorded in manifest.site_files():
+        if name not in made:
+            if SITE_FILE.fullmatch(name) and identity_of(out_dir / name) == recorded:
+                (out_dir / name).unlink()
+            manifest.forget_site(name)
+    manifest.site_made(fingerprint)
+    return written
+
+
+def site_clash(out_dir: Path, inputs: list[str]) -> str | None:
+    """The input that one of the site's own files in out_dir (index pages, manifest) would overwrite, if any (links followed)."""
+    own = [out_dir / "index.html", out_dir / MANIFEST_NAME, out_dir / LEGACY_MANIFEST_NAME]
+    with contextlib.suppress(OSError):
+        own += [Path(entry.path) for entry in os.scandir(out_dir / SITE_FOLDER)]
+    own_files = set()
+    for path in own:
+        try:
+            info = os.stat(path)
+            own_files.add((info.st_dev, info.st_ino))
+        except OSError:
+            pass  # not there yet: no input can be it
+    if not own_files:
+        return None
+    for path in inputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in own_files:
+            return path
+    return None
 
 
 # ---------------------------------------------------------------------------
 # Batch: the work of worker processes
 # ---------------------------------------------------------------------------
 
-
 @dataclass(frozen=True)
 class Job:
-    """One document to render, with everything a worker needs."""
+    """One document to render or analyse, with everything a worker needs."""
 
     path: Path
-    output: Path | None  # None: analyse only (--json)
+    output: Path | None  # the page's file, or STDIO; None: analyse only (--json, --jsonl), the record sent back as JSON text
     options: Options
     templates: Path | None
     fingerprint: str = ""
+    page: str = ""  # the page's file name, which an analysed document's record names
+    indent: int | None = None  # --json's indent; None: one compact line (--jsonl)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -3406,6 +4576,13 @@ def reads_as_markdown(path: Path, options: Options) -> bool:
     if options.source_format is not None:
         return options.source_format == "markdown"
     return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def record_text(record: dict, indent: int | None) -> str:
+    """A --jsonl line (compact, no newline) or a --json array element (indented as inside the array)."""
+    if indent is None:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return " " * indent + json.dumps(record, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * indent)
 
 
 def run_job(job: Job) -> dict:
@@ -3424,15 +4601,16 @@ def run_job(job: Job) -> dict:
             article = dataclasses.replace(article, warnings=article.warnings + tuple(missing))
         notes = [f"{input_label(job.path)}: {w['message']}" for w in article.warnings if w["kind"] == "image"]
         if job.output is None:
-            return {"status": "ok", "meta": article.to_json(), "warnings": notes}
+            record = {"input": str(job.path), "page": job.page, **article.to_json()}
+            return {"status": "ok", "text": record_text(record, job.indent), "warnings": notes}
         digest = input_hash(data, job.fingerprint)
-        write_page(job.output, render_page(article, job.templates, job.options))
+        written = write_page(job.output, render_page(article, job.templates, job.options))
         if job.output == STDIO:
             notes += [f"{STDIN_NAME}: image {relative} is not copied: the page went to standard output" for _, relative in images]
         else:
             notes += [f"{input_label(job.path)}: {problem}" for problem in copy_images(images, job.output.parent)]
-        # Only what the index and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": index_fields(article), "hash": digest, "warnings": notes}
+        # Only what the site and the manifest need goes back to the main process, never the page.
+        return {"status": "ok", "meta": index_fields(article), "hash": digest, "written": written, "warnings": notes}
     except DocumentError as error:
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
@@ -3442,6 +4620,18 @@ def run_job(job: Job) -> dict:
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
         problem = template_error(error) or f"internal error: {type(error).__name__}: {error}"
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {problem}")}
+
+
+def run_chunk(jobs: list[Job]) -> list[dict]:
+    return [run_job(job) for job in jobs]
+
+
+def growing_chunks(jobs, size: int):
+    """Lists of 1, 2, 4, ... jobs up to size each: the first result comes back after one document, not size."""
+    step = 1
+    while chunk := list(itertools.islice(jobs, step)):
+        yield chunk
+        step = min(2 * step, size)
 
 
 def input_label(path: Path) -> str:
@@ -3457,7 +4647,9 @@ def one_line(message: str) -> str:
 def run_jobs(jobs, workers: int, total: int | None = None):
     """Results in input order, from a process pool when the batch is worth one.
 
-    jobs may be a list or, with total given, an iterator: the pool takes jobs as workers free up.
+    jobs may be a list or, with total given, an iterator. A few chunks a worker are in flight at
+    most: neither jobs nor results pile up in memory, however many there are and however slowly
+    the results are read.
     """
     if total is None:
         jobs = list(jobs)
@@ -3465,6 +4657,7 @@ def run_jobs(jobs, workers: int, total: int | None = None):
     if workers <= 1 or total < 4:
         yield from map(run_job, jobs)
         return
+    import collections
     import multiprocessing
 
     jobs = iter(jobs)
@@ -3476,8 +4669,15 @@ def run_jobs(jobs, workers: int, total: int | None = None):
             template_environment(first.templates).get_template("page.html")
         except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
             pass
-    with context.Pool(min(workers, total)) as pool:
-        yield from pool.imap(run_job, itertools.chain([first], jobs), chunksize=max(1, min(32, total // (workers * 8))))
+    workers = min(workers, total)
+    with context.Pool(workers) as pool:
+        pending: collections.deque = collections.deque()
+        for chunk in growing_chunks(itertools.chain([first], jobs), max(1, min(32, total // (workers * 8)))):
+            pending.append(pool.apply_async(run_chunk, (chunk,)))
+            if len(pending) > 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 # ---------------------------------------------------------------------------
@@ -3492,6 +4692,7 @@ EPILOG = DEFAULT_RUN_EXAMPLE + """\
   python render.py - < dump.txt > page.html             read standard input, write the page to standard output
   python render.py --from markdown - -o note.html < note   standard input read as Markdown
   python render.py --json a.txt b.md     print the parsed metadata and sections as JSON
+  python render.py --jsonl corpus/ | jq -c '{page, title}'   one JSON object a line, as each document is done
   curl -s URL | python render.py --json -     the same for standard input
   python render.py --script simplified seeds/  convert Traditional text to Simplified
   python render.py --templates mytheme/  use mytheme/page.html (others from the built-in set)
@@ -3532,8 +4733,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "the rest and standard input are text), e.g. --from markdown")
     parser.add_argument("--remote-images", action="store_true",
                         help="let pages load https:// images (the page's Content-Security-Policy blocks them otherwise)")
-    parser.add_argument("--json", action="store_true",
-                        help="print a JSON array of parsed documents instead of writing pages")
+    records = parser.add_mutually_exclusive_group()
+    records.add_argument("--json", action="store_true",
+                         help="print a JSON array of parsed documents instead of writing pages")
+    records.add_argument("--jsonl", action="store_true",
+                         help="print one compact JSON object a line, as each document is parsed, instead of writing pages")
     parser.add_argument("--open", action="store_true", help="open the rendered page (or the index) in a browser")
     parser.add_argument("--templates", type=Path, metavar="DIR",
                         help="folder of Jinja2 templates overriding the built-in page.html / index.html")
@@ -3571,26 +4775,34 @@ def warning_lines(result: dict) -> None:
         warning_line(message)
 
 
-def load_manifest(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+def clock_text(seconds: int) -> str:
+    """A duration as h:mm:ss or m:ss."""
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def rate_text(rate: float) -> str:
+    """Documents a second, with a decimal below ten: "0.5 docs/s", "812 docs/s"."""
+    return f"{rate:.1f} docs/s" if rate < 10 else f"{rate:.0f} docs/s"
 
 
 class Progress:
-    """A one-line progress report on an interactive stderr: done/total, rate, time left.
+    """A one-line progress report on an interactive stderr: documents done of those to render.
 
-    Redrawn at most ten times a second; nothing at all when stderr is not a terminal or with -q.
+    The rate and the time left join it once SETTLED documents are done and a second has passed:
+    earlier figures say more about start-up than about the run. Redrawn at most ten times a second;
+    nothing at all when the stream is not a terminal or with -q.
     """
 
-    def __init__(self, total: int, enabled: bool):
+    SETTLED = 10
+
+    def __init__(self, total: int, enabled: bool, stream=None, clock: Callable[[], float] | None = None):
         import time
 
-        self.clock, self.total, self.done = time.monotonic, total, 0
+        self.stream = stream or sys.stderr
+        self.clock = clock or time.monotonic
+        self.total, self.done = total, 0
         self.start = self.shown = self.clock()
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.enabled = enabled and total > 1 and self.stream.isatty()
 
     def step(self) -> None:
         self.done += 1
@@ -3600,13 +4812,12 @@ class Progress:
         if now - self.shown < 0.1 and self.done != self.total:
             return
         self.shown = now
-        rate = self.done / max(now - self.start, 1e-6)
-        left = round((self.total - self.done) / rate)
-        eta = f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}" if left >= 3600 else f"{left // 60}:{left % 60:02d}"
-        sys.stderr.write(f"\r{self.done}/{self.total}  {rate:.0f} docs/s  {eta} left \x1b[K")
-        if self.done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        line = f"{self.done}/{self.total}"
+        if self.done >= self.SETTLED and now - self.start >= 1:
+            rate = self.done / (now - self.start)
+            line += f"  {rate_text(rate)}  {clock_text(round((self.total - self.done) / rate))} left"
+        self.stream.write(f"\r{line} \x1b[K" + ("\n" if self.done == self.total else ""))
+        self.stream.flush()
 
 
 def output_folder_problem(out_dir: Path) -> str | None:
@@ -3618,70 +4829,6 @@ def output_folder_problem(out_dir: Path) -> str | None:
     except OSError as error:
         return f"cannot create output folder: {error.strerror or error}"
     return None if os.access(out_dir, os.W_OK) else "output folder is not writable"
-
-
-def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out_dir: Path, fingerprint: str,
-                 max_size: int) -> tuple[list[tuple[str, dict | None]], list[Path]]:
-    """(page name, manifest entry when unchanged) for each input in order, and the inputs to render.
-
-    Unchanged inputs are settled here, from their bytes' hash, before any worker starts: an
-    unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
-    """
-    existing = set(os.listdir(out_dir)) if manifest else set()
-    plan: list[tuple[str, dict | None]] = []
-    changed: list[Path] = []
-    for path in inputs:
-        name = names[path]
-        previous = manifest.get(name)
-        if isinstance(previous, dict) and name in existing and previous.get("hash") == content_hash(path, fingerprint, max_size):
-            plan.append((name, previous))
-        else:
-            plan.append((name, None))
-            changed.append(path)
-    return plan, changed
-
-
-def index_clash(out_dir: Path, inputs: list[Path]) -> Path | None:
-    """The input that out_dir's index.html or manifest would overwrite, if any (links followed)."""
-    own_files = set()
-    for name in ("index.html", MANIFEST_NAME):
-        try:
-            info = os.stat(out_dir / name)
-            own_files.add((info.st_dev, info.st_ino))
-        except OSError:
-            pass  # not there yet: no input can be it
-    if not own_files:
-        return None
-    for path in inputs:
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in own_files:
-            return path
-    return None
-
-
-def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Path | None) -> list | None:
-    """Write index.html and the manifest (page name to PageRecord); the records, or None when not written."""
-    records = list(manifest.values())
-    if clash is not None:  # never written over an input
-        error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
-        return None
-    try:
-        # Both streamed to disk as they are made: a batch's memory never holds the whole index.
-        write_atomic(out_dir / "index.html", index_chunks(records, templates))
-        write_atomic(out_dir / MANIFEST_NAME, manifest_chunks(manifest))
-    except OSError as error:
-        error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
-        return None
-    except Exception as error:  # a user's index.html that breaks while it renders
-        problem = template_error(error)
-        if problem is None:
-            raise
-        error_line(f"{out_dir / 'index.html'}: {problem}")
-        return None
-    return records
 
 
 def environment_problem() -> str | None:
@@ -3703,7 +4850,7 @@ def page_target(output: Path | None, stdin: bool) -> Path | None:
     return output / f"{STDIN_NAME}.html" if stdin else None
 
 
-def render_one_page(inputs: list[Path], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
+def render_one_page(inputs: list[str], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
     """Render the one input into target, a file or standard output: no index, no manifest."""
     if failed:  # the input named is missing, already reported
         return 1
@@ -3716,7 +4863,7 @@ def render_one_page(inputs: list[Path], failed: int, target: Path, args: argpars
         if problem:
             error_line(f"{target.parent}: {problem}")
             return 1
-    result = run_job(Job(inputs[0], target, options, args.templates))
+    result = run_job(Job(Path(inputs[0]), target, options, args.templates))
     if result["status"] == "error":
         error_line(result["message"])
         return 1
@@ -3743,6 +4890,126 @@ def open_in_browser(page: Path) -> None:
         warning_line(f"--open: no browser could be started; open {page.resolve()} yourself")
 
 
+def print_records(inputs: list[str], failed: int, options: Options, args: argparse.Namespace) -> int:
+    """--json and --jsonl: each document's record on stdout as it is done, in input order, by the workers of -j.
+
+    Each record names its input (as given) and its page (the name a render gets). A document that
+    fails is one line on stderr; the others are still printed. When the reader goes away, the run
+    ends quietly.
+    """
+    pages = page_names(inputs)
+    indent = 2 if args.json else None
+    jobs = (Job(Path(path), None, options, args.templates, page=page, indent=indent) for path, page in zip(inputs, pages))
+    results = run_jobs(jobs, args.jobs, total=len(pages))
+    out = sys.stdout.buffer
+    printed = 0
+    try:
+        if args.json:
+            out.write(b"[")
+        for result in results:
+            if result["status"] == "error":
+                error_line(result["message"])
+                failed += 1
+                continue
+            warning_lines(result)
+            separator = ("\n" if printed == 0 else ",\n") if args.json else ""
+            out.write((separator + result["text"] + ("" if args.json else "\n")).encode("utf-8"))
+            out.flush()
+            printed += 1
+        if args.json:
+            out.write(b"\n]\n" if printed else b"]\n")
+        out.flush()
+    except BrokenPipeError:
+        results.close()  # the workers stop here; command() ends the run quietly
+        raise
+    return 1 if failed else 0
+
+
+def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seconds: float, written: int,
+                 site_failed: bool = False) -> str:
+    """The run's last line: what became of the documents (a failed site counts as a failure), how fast, and
+    how many of the site's files were written."""
+    documents = rendered + failed + unchanged
+    return (f"rendered {rendered}, failed {failed + site_failed}, unchanged {unchanged} -> {out_dir} ({documents} document"
+            f"{'' if documents == 1 else 's'} in {seconds:.1f} s, {rate_text(documents / max(seconds, 0.001))}; "
+            f"{written} index file{'' if written == 1 else 's'} written)")
+
+
+def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Options, args: argparse.Namespace) -> int:
+    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status."""
+    import sqlite3
+    import time
+
+    started = time.monotonic()
+    if not inputs:  # nothing to render: the folder's manifest and site stay as they are
+        if not args.quiet:
+            print(summary_line(0, failed, 0, out_dir, time.monotonic() - started, 0), file=sys.stderr)
+        return 1
+    pages = page_names(inputs)
+    fingerprint = renderer_fingerprint(args.templates, options)
+    clash = site_clash(out_dir, inputs)
+    try:
+        # A manifest or index that is an input is never written: that run keeps its manifest in memory.
+        manifest, warning = Manifest.open(out_dir) if clash is None else (Manifest.connect(":memory:"), None)
+    except (ManifestError, OSError, sqlite3.Error) as error:
+        error_line(f"{error}" if isinstance(error, ManifestError) else f"{out_dir / MANIFEST_NAME}: {error}")
+        return 1
+    if warning:
+        warning_line(warning)
+    try:
+        if args.force:
+            todo, unchanged = list(zip(inputs, pages)), 0
+        else:
+            todo, unchanged = plan_renders(inputs, pages, manifest, out_dir, fingerprint, options.max_size)
+        if manifest.broken:
+            warning_line(f"{out_dir / MANIFEST_NAME}: {manifest.broken} entries of the wrong shape ignored; rendered again")
+        single = pages[0] if len(pages) == 1 else None
+        del pages
+        progress = Progress(len(todo), not args.quiet)
+        jobs = (Job(Path(path), out_dir / page, options, args.templates, fingerprint) for path, page in todo)
+        rendered, committed = 0, time.monotonic()
+        for (_, page), result in zip(todo, run_jobs(jobs, args.jobs, total=len(todo))):
+            progress.step()
+            if result["status"] == "error":
+                error_line(result["message"])
+                manifest.forget(page)
+                failed += 1
+            else:
+                warning_lines(result)
+                manifest.record(page, result["hash"], result["written"], result["meta"])
+                rendered += 1
+            if time.monotonic() - committed >= 1:  # a killed run loses at most a second of records: those pages render again
+                manifest.commit()
+                committed = time.monotonic()
+        written, site_failed = 0, False
+        if rendered + unchanged == 0:
+            pass  # nothing to list: the manifest and the site stay as the last run left them
+        elif clash is not None:
+            error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
+            site_failed = True
+        else:
+            manifest.prune()
+            manifest.commit()
+            try:
+                written = write_site(out_dir, manifest, args.templates, fingerprint)
+            except OSError as error:  # the file it was renamed to, rather than the temporary one
+                error_line(f"{error.filename2 or error.filename or out_dir}: cannot write: {error.strerror or error}")
+                site_failed = True
+            except SiteError as error:  # the pages stay rendered
+                error_line(str(error))
+                site_failed = True
+        manifest.close()
+    except sqlite3.Error as error:
+        error_line(f"{out_dir / MANIFEST_NAME}: {error}")
+        return 1
+    if not args.quiet:
+        print(summary_line(rendered, failed, unchanged, out_dir, time.monotonic() - started, written, site_failed),
+              file=sys.stderr)
+    if args.open and rendered + unchanged:
+        open_in_browser(out_dir / (single if single and rendered + unchanged == 1 else "index.html"))
+    return 1 if failed or site_failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
@@ -3757,7 +5024,7 @@ def main(argv: list[str] | None = None) -> int:
                       source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
-    if not args.json:  # checked before any document is read
+    if not (args.json or args.jsonl):  # checked before any document is read
         problem = (template_problem(args.templates) if args.templates else None) or environment_problem()
         if problem:
             error_line(problem)
@@ -3768,18 +5035,8 @@ def main(argv: list[str] | None = None) -> int:
     for path, reason in errors:
         error_line(f"{path}: {reason}")
 
-    if args.json:
-        results = [run_job(Job(path, None, options, args.templates)) for path in inputs]
-        documents = []
-        for result in results:
-            if result["status"] == "error":
-                error_line(result["message"])
-            else:
-                warning_lines(result)
-                documents.append(result["meta"])
-        json.dump(documents, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return 1 if errors or len(documents) < len(inputs) else 0
+    if args.json or args.jsonl:
+        return print_records(inputs, len(errors), options, args)
 
     target = page_target(args.output, stdin)
     if target is not None:
@@ -3791,48 +5048,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         error_line(f"{out_dir}: {problem}")
         if not args.quiet:
-            print(f"rendered 0, failed {len(inputs) + len(errors)} -> {out_dir}", file=sys.stderr)
+            print(summary_line(0, len(inputs) + len(errors), 0, out_dir, 0, 0), file=sys.stderr)
         return 1
-    names = output_names(inputs)
-    manifest = {} if args.force else load_manifest(out_dir)
-    fingerprint = renderer_fingerprint(args.templates, options)
-    plan, changed = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
-    clash = index_clash(out_dir, inputs)
-    # From here on only strings: an input's Path object (~0.4 KB) is made again when its job is.
-    todo = [(str(path), names[path]) for path in changed]
-    del inputs, names, changed
-    progress = Progress(len(plan), not args.quiet)
-    new_manifest, rendered, skipped, failed = {}, 0, 0, len(errors)
-    # Jobs are made as the pool takes them and results streamed back in input order: pages never
-    # come back to this process, only INDEX_FIELDS.
-    jobs = (Job(Path(path), out_dir / name, options, args.templates, fingerprint) for path, name in todo)
-    results = run_jobs(jobs, args.jobs, total=len(todo))
-    for name, unchanged in plan:
-        result = {"status": "skipped"} if unchanged is not None else next(results)
-        progress.step()
-        if result["status"] == "error":
-            error_line(result["message"])
-            failed += 1
-            continue
-        warning_lines(result)
-        if unchanged is not None:
-            skipped += 1
-            new_manifest[name] = PageRecord.of(name, unchanged.get("hash"), unchanged)
-        else:
-            rendered += 1
-            new_manifest[name] = PageRecord.of(name, result["hash"], result["meta"])
-    for _ in results:  # nothing is left; this closes the pool
-        pass
-    del plan, manifest, todo
-    records = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
-    failed += records is None
-    records = records or []
-    if not args.quiet:
-        extra = f", unchanged {skipped}" if skipped else ""
-        print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
-    if args.open and records:
-        open_in_browser(out_dir / (records[0].href if len(records) == 1 else "index.html"))
-    return 1 if failed else 0
+    return render_to_folder(inputs, len(errors), out_dir, options, args)
 
 
 def command() -> int:

@@ -330,13 +330,11 @@ def joined_line_by_line(left: str, right: str) -> str:
 @SETTINGS
 @given(st.lists(st.text(alphabet=st.sampled_from(list("ab-Z中國 ,.\ufdd1")), min_size=1, max_size=6), min_size=1, max_size=12))
 def test_wrapped_lines_are_joined_as_one_text_would_be(lines):
-    """paragraphs_of() joins a paragraph's pieces once, from the last two characters so far (linear, not quadratic)."""
+    """Wrapped joins a paragraph's pieces once, from the last two characters so far (linear, not quadratic)."""
     expected = lines[0]
     for line in lines[1:]:
         expected = joined_line_by_line(expected, line)
-    pieces, tail = [lines[0]], lines[0][-2:]
+    wrapped = render.Wrapped(lines[0])
     for line in lines[1:]:
-        gap = render.wrap_separator(tail, line)
-        pieces += (gap, line)
-        tail = (tail + gap + line)[-2:]
-    assert "".join(pieces) == expected
+        wrapped.add(line)
+    assert wrapped.text() == expected
