@@ -768,8 +768,8 @@ URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u206
 NOT_HTML_TAG = re.compile(rf"</?(?!(?:{word_trie(HTML_ELEMENTS)})(?![^\s/>]))[A-Za-z][^<>]*>", re.I)
 # A "<" that starts neither a well-formed tag (no "<" inside, so each try stops at the next) nor a comment: the HTML parser would read
 # what follows as a tag, a bogus comment or an attribute up to a ">" or a quote that may never come, and drop it.
-# <a title="open, <?php, <!DOCTYPE, </ x>, <![CDATA[.
-NOT_A_TAG = re.compile(r"""<(?!!--|/?[A-Za-z][^\s/<>]*(?>\s*(?:[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?|/(?!>)))*\s*/?>)""")
+# A tag's name is letters, digits, "-" and ":": <scr&lt;script> is text. <a title="open, <?php, <!DOCTYPE, </ x>, <![CDATA[.
+NOT_A_TAG = re.compile(r"""<(?!!--|/?[A-Za-z][A-Za-z0-9:-]*(?![^\s/>])(?>\s*(?:[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?|/(?!>)))*\s*/?>)""")
 # XML-style empty elements, which HTML would read as opening a non-void element: <circle r="10"/>.
 SELF_CLOSING = re.compile(rf"<(?!(?:{'|'.join(VOID_ELEMENTS)})\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
 

@@ -165,11 +165,11 @@ WORST_CASES = (
     ("front-matter", True, "front matter of nested `[`: `'title: ' + '[' * n`"),
     ("table", True, "one table: `'| x | y |\\n' * n`"),
     ("entities", True, "`'&amp;' * n` on one line"),
-    ("setext", False, "the same as a text dump"),
-    ("rules", False, "the same as a text dump"),
+    ("setext", False, "`'a\\n=\\n' * n`"),
+    ("rules", False, "`'---\\n' * n`"),
     ("paragraphs-zh", False, "one-character Chinese paragraphs (each could be a subheading): `'中\\n\\n' * n`"),
-    ("table", False, "the same as a text dump"),
-    ("entities", False, "the same as a text dump"),
+    ("table", False, "`'| x | y |\\n' * n`"),
+    ("entities", False, "`'&amp;' * n` on one line"),
 )
 
 

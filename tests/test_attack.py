@@ -325,6 +325,7 @@ def test_raw_text_tags_in_code_stay_code(code):
     ("<div>\n</ x> BOGUS-TEXT\n</div>", "</ x> BOGUS-TEXT"),
     ("<div>\n<!-- never closed\n</div>", "<!-- never closed"),
     ("<p>a <mi>MI-TEXT</p>", "MI-TEXT"),
+    ("<scr<script>ipt>alert(23)</scr</script>ipt>", "<scr<script>ipt>alert(23)</scr</script>ipt>"),
 ])
 def test_what_the_html_parser_would_drop_is_shown_as_text(markup, kept):
     page, _ = page_and_meta(f"# T\n\n{markup}\n\nAFTER-TEXT\n\n## Later\n\nMORE-TEXT\n", True)
