@@ -415,6 +415,8 @@ HTML_ELEMENTS = tuple("""a abbr acronym address applet area article aside audio 
 # Python-Markdown's cost on one block grows with its length times its inline matches: beyond this
 # product (~1 s of Python-Markdown) a paragraph is shown as literal text.
 MARKDOWN_BLOCK_BUDGET = 20_000_000
+# Characters of text the sanitizer's parser gets in one piece at most (cut before a character reference).
+TEXT_NODE_CHARACTERS = 16_384
 # More lines than this in one block at which Python-Markdown splits it (each split tests all the rest again): literal text.
 MARKDOWN_BLOCK_SPLITS = 64
 # Table cells ("|") a document's tables may hold in all; a table past it is shown as text (Python-Markdown makes
@@ -750,6 +752,7 @@ TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")  # the "<" of <b>, </p>, <
 HEADING_ELEMENT = re.compile(r"<h(?P<level>[2-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
 H1_TAG = re.compile(r"<(/?)h1\b")  # a level-one heading's tags: <h1>, <h1 lang="en">, </h1>
 TAG = re.compile(r"<[^>]*>")  # <em>, </em>
+LONG_TEXT_RUN = re.compile(f"[^<]{{{TEXT_NODE_CHARACTERS},}}")  # text between two tags longer than TEXT_NODE_CHARACTERS
 # A tag that holds a reading or damage mark (sanitized HTML escapes "<" and ">" inside attribute values): <a title="國\ufdd0guó\ufdd1">.
 MARKED_TAG = re.compile(f"<[^>]*[{RUBY_OPEN}{DAMAGE_OPEN}{DAMAGE_CLOSE}][^>]*>")
 # A tag of well-formed HTML, its quoted attribute values allowed to hold ">": <a title="a>b">, </p>
@@ -3393,7 +3396,18 @@ def parseable(markup: str) -> str:
     if "<" not in markup:
         return markup
     markup = NOT_A_TAG.sub("&lt;", RAW_TEXT_TAG.sub("&lt;", without_open_comments(markup)))
-    return SELF_CLOSING.sub(r"<\1\2></\1>", NOT_HTML_TAG.sub("", markup))
+    markup = SELF_CLOSING.sub(r"<\1\2></\1>", NOT_HTML_TAG.sub("", markup))
+    return LONG_TEXT_RUN.sub(short_text_nodes, markup) if len(markup) > TEXT_NODE_CHARACTERS else markup
+
+
+def short_text_nodes(run: re.Match[str]) -> str:
+    """A long run of text cut by <wbr> (which nh3 drops) before an "&" every TEXT_NODE_CHARACTERS: the sanitizer's
+    parser takes time growing with the square of a text node's character references (2 s for a 1 MB one)."""
+    text, pieces, at = run[0], [], 0
+    while (cut := text.find("&", at + TEXT_NODE_CHARACTERS)) >= 0:
+        pieces += (text[at:cut], "<wbr>")
+        at = cut
+    return "".join(pieces) + text[at:]
 
 
 def without_open_comments(markup: str) -> str:
