@@ -1828,11 +1828,13 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
     """The blocks of the page the dump was made from, as (first line, last line + 1, clean text):
     each non-blank line, or the lines of a hard-wrapped paragraph joined."""
     width = wrap_width(lines)
+    if width is None:  # not hard-wrapped: a block a line
+        return [(i, i + 1, line.clean) for i, line in enumerate(lines) if not line.blank]
     blocks: list[list] = []  # [first line, last line + 1, Wrapped]
     for i, line in enumerate(lines):
         if line.blank:
             continue
-        if width is not None and blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
+        if blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
             blocks[-1][1] = i + 1
             blocks[-1][2].add(line.clean)
         else:
