@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED, run_cli
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import render
@@ -326,16 +326,19 @@ PIECES = st.sampled_from(["中", "國", "业", "约", "浇", "赣", "场", "瘎"
                           "a", "H", " ", "“", "”", "‘", "’", "。", "國" + READING, "业" + READING, "?" + READING])
 
 
-@settings(max_examples=300, deadline=None)
+# The full-width marks widening writes, back to the ASCII ones they stand for (the README's list).
+NARROW = str.maketrans("，：；！？（）", ",:;!?()")
+
+
 @given(st.lists(PIECES, max_size=40), st.booleans(), st.booleans())
 def test_restoration_only_marks_and_widens(pieces, traditional, convert):
     text = "".join(pieces)
     how = render.Restoration(lang="zh-Hant", widen=True, chinese=True, traditional=traditional,
                              convert=render.script_converter("simplified") if convert else None)
     restored, runs = render.restore_text(text, how)
-    narrow = render.clean(restored).translate({ord(v): k for k, v in render.FULLWIDTH.items()})
+    narrow = render.clean(restored).translate(NARROW)
     if not convert:
-        assert narrow == render.clean(text).translate({ord(v): k for k, v in render.FULLWIDTH.items()})
+        assert narrow == render.clean(text).translate(NARROW)
     assert len(narrow) == len(render.clean(text))
     assert restored.count(render.RUBY_OPEN) == text.count(render.RUBY_OPEN)
     assert restored.count(render.DAMAGE_OPEN) == restored.count(render.DAMAGE_CLOSE) == len(runs)
