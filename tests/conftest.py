@@ -3,10 +3,12 @@
 Under CI=true nothing a test needs may be missing: a test that would skip for want of Chromium,
 OpenCC or an unprivileged user fails instead. Hypothesis runs the "ci" profile there (examples
 derived from each test, so a failure reproduces) and the "dev" profile elsewhere (more examples,
-a new draw each run); HYPOTHESIS_PROFILE or --hypothesis-profile picks another.
+a new draw each run); HYPOTHESIS_PROFILE or --hypothesis-profile picks another ("mutation": few).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -29,6 +31,9 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None, max_examples=200,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", print_blob=True, deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+# Mutation testing runs each test once per mutant: few examples, always the same ones (pyproject.toml, [tool.mutmut]).
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None, max_examples=20,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if CI else "dev"))
 
 
@@ -61,6 +66,18 @@ def run_cli(*args: str, cwd: Path | None = None, user: list[str] = (), **kwargs)
     """Run render.py as a user would, capturing text output; user is a command prefix such as unprivileged()."""
     return subprocess.run([*user, sys.executable, str(ROOT / "render.py"), *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def run_main(*args) -> subprocess.CompletedProcess:
+    """render.main(args) in this process, as run_cli() runs it in another: exit status, stdout and stderr.
+
+    For tests of what the command line computes rather than of the process around it: they are faster,
+    and mutation testing (README, Development) sees only the functions a test runs in its own process.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = render.main([str(arg) for arg in args])
+    return subprocess.CompletedProcess(["render.py", *map(str, args)], status, out.getvalue(), err.getvalue())
 
 
 # The user permission tests run as when the tests run as root: nobody, on every Linux.

@@ -11,7 +11,6 @@ a fenced code block or a table.
 """
 from __future__ import annotations
 
-import functools
 import json
 import re
 from html import unescape
@@ -34,9 +33,10 @@ def ids(name: str) -> str:
     return Path(name).stem
 
 
-@functools.cache
 def analysed(name: str) -> dict:
-    """The parse of one fixture as the --json contract shows it, parsed once.
+    """The parse of one fixture as the --json contract shows it.
+
+    Parsed anew by each test (a millisecond): mutation testing ties each test to the code it runs.
 
     This is render.parse_document, before any restoration (script conversion, punctuation widening):
     the fields here are what the parser reads from the document as written.

@@ -17,7 +17,7 @@ import os
 import re
 
 import pytest
-from conftest import SEED, run_cli
+from conftest import SEED, run_main
 
 import render
 
@@ -655,8 +655,7 @@ def test_parentheses_that_are_no_reading_stay_text(annotation):
     render.Options(script="simplified"),
     render.Options(script="traditional"),
     render.Options(keep_punctuation=True),
-    render.Options(max_size=1000),
-], ids=["simplified", "traditional", "keep-punctuation", "max-size"])
+], ids=["simplified", "traditional", "keep-punctuation"])
 def test_each_option_changes_the_fingerprint(options):
     assert render.renderer_fingerprint(None, options) != render.renderer_fingerprint(None, render.Options())
 
@@ -677,10 +676,10 @@ def test_the_fingerprint_is_stable_and_follows_every_template_byte(tmp_path):
 
 def test_a_rerun_with_another_script_renders_again(tmp_path):
     out = tmp_path / "out"
-    assert run_cli(SEED, "-o", out).returncode == 0
-    again = run_cli(SEED, "-o", out)
+    assert run_main(SEED, "-o", out).returncode == 0
+    again = run_main(SEED, "-o", out)
     assert "rendered 0, failed 0, unchanged 1" in again.stderr
-    simplified = run_cli(SEED, "-o", out, "--script", "simplified")
+    simplified = run_main(SEED, "-o", out, "--script", "simplified")
     assert simplified.returncode == 0, simplified.stderr
     assert "rendered 1, failed 0" in simplified.stderr
     assert '<html lang="zh-Hans"' in (out / f"{SEED.stem}.html").read_text(encoding="utf-8")
@@ -721,7 +720,7 @@ def test_the_index_policy_hashes_its_own_style(tmp_path):
     theme.mkdir()
     (theme / "custom.css").write_text(":root { --fg: #073642; }\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert run_cli(SEED, "-o", out, "--templates", theme).returncode == 0
+    assert run_main(SEED, "-o", out, "--templates", theme).returncode == 0
     for name in ("index.html", f"{SEED.stem}.html"):
         expected, policy = style_and_policy_hash((out / name).read_text(encoding="utf-8"))
         assert policy == expected, name
