@@ -114,9 +114,14 @@ def warning_kinds(doc: dict) -> list[str]:
     ("March 3, 2024 11:59 a.m.", False, "2024-03-03T11:59"),
     ("March 3, 2024 12:30 am", False, "2024-03-03T00:30"),
     ("March 3, 2024 12:15 pm", False, "2024-03-03T12:15"),
-    # Leap years
+    ("March 3, 2024 2:05 p.m.", False, "2024-03-03T14:05"),
+    ("March 3, 2024 12:30 a.m.", False, "2024-03-03T00:30"),
+    # Leap years, the years a page can be from, the last minute and second of a day
     ("2024-02-29", False, "2024-02-29"),
     ("2000-02-29", False, "2000-02-29"),
+    ("1900-01-01", False, "1900-01-01"),
+    ("2200-12-31", False, "2200-12-31"),
+    ("2022-02-16 23:59:59", False, "2022-02-16T23:59:59"),
 ])
 def test_dates_that_parse(text, china, expected):
     assert render.parse_date(text, china) == (expected, None)
@@ -129,6 +134,8 @@ def test_dates_that_parse(text, china, expected):
     ("2022-13-01", "impossible date '2022-13-01'"),
     ("2022-00-10", "impossible date '2022-00-10'"),
     ("1850-01-01", "impossible date '1850-01-01'"),
+    ("1899-12-31", "impossible date '1899-12-31'"),
+    ("2201-01-01", "impossible date '2201-01-01'"),
     ("2022年2月30日", "impossible date '2022年2月30日'"),
 ])
 def test_impossible_dates_give_null_and_a_warning(text, warning):
@@ -136,8 +143,9 @@ def test_impossible_dates_give_null_and_a_warning(text, warning):
 
 
 @pytest.mark.parametrize("text, date", [
-    ("2022-02-16 25:00", "2022-02-16"),
+    ("2022-02-16 24:00", "2022-02-16"),
     ("2022-02-16 10:60", "2022-02-16"),
+    ("2022-02-16 10:30:60", "2022-02-16"),
 ])
 def test_an_impossible_time_keeps_the_day_with_a_warning(text, date):
     found, warning = render.parse_date(text, True)
@@ -535,6 +543,7 @@ def test_one_sentence_a_line_stays_one_paragraph_a_line():
     ("年,2021", "年，2021"),
     ("2021,年", "2021，年"),
     ("20%,警", "20%，警"),
+    ("中,“好”", "中，“好”"),
     ("中(文)", "中（文）"),
     ("所(隊)四級", "所（隊）四級"),
     # Left alone: a "?" beside a digit may stand for a lost character
@@ -543,6 +552,8 @@ def test_one_sentence_a_line_stays_one_paragraph_a_line():
     ("7?25", "7?25"),
     # Left alone: times, Latin text, the start of a text, parentheses around no Chinese
     ("3:年", "3:年"),
+    ("2021,", "2021,"),
+    ("20%,", "20%,"),
     ("08:57", "08:57"),
     ("中,a", "中,a"),
     ("a,中", "a,中"),
@@ -572,15 +583,34 @@ def test_widening_in_a_restored_text(text, expected):
     # Three Simplified-only characters in Traditional text, a lost "?" before them: garbled
     ("這是一段正文?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
     ("??吹浇幼约夯丶业母赣H受", "zh-Hant", [("garbled", "??吹浇幼约夯丶业母赣H", None)]),
-    # Two are not enough
+    # Two are not enough, nor one far from the run
     ("這是一段正文?浇约的內容。", "zh-Hant", []),
+    ("国家很好，這是?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    # Stray Latin letters glued to a garbled run belong to it; a word's letters do not
+    ("H?浇约业的內容。", "zh-Hant", [("garbled", "H?浇约业", None)]),
+    ("這是H?浇约业的內容。", "zh-Hant", [("garbled", "H?浇约业", None)]),
+    ("這是AH?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("這是?浇约业H", "zh-Hant", [("garbled", "?浇约业H", None)]),
+    ("這是?浇约业Hi的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    # A quotation mark whose partner was lost inside the run belongs to it
+    ("他說“?浇约业很好。", "zh-Hant", [("garbled", "“?浇约业", None)]),
+    ("他說“?浇约业”很好。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("他說?浇约业”很好。", "zh-Hant", [("garbled", "?浇约业”", None)]),
+    ("他說‘?浇约业很好。", "zh-Hant", [("garbled", "‘?浇约业", None)]),
+    ("他說?浇约业’很好。", "zh-Hant", [("garbled", "?浇约业’", None)]),
+    ("他說‘?浇约业’很好。", "zh-Hant", [("garbled", "?浇约业", None)]),
     # UTF-8 read as GBK, three characters: repaired exactly
     ("鍙戝竷时间另行通知。", "zh-Hans", [("gbk", "鍙戝竷", "发布")]),
     ("延长运营时间，鍙戝竷鏃堕棿另行通知。", "zh-Hans", [("gbk", "鍙戝竷鏃堕棿", "发布时间")]),
+    ("鍙戝竷了通知，另有閫氱煡。", "zh-Hans", [("gbk", "鍙戝竷", "发布"), ("gbk", "閫氱煡", "通知")]),
+    # Only characters outside GB2312 count: 鏃堕棿 (时间) holds 堕, which is in it, so two, not three
+    ("另有鏃堕棿。", "zh-Hans", []),
+    ("鍙戝竷时间是7?25。", "zh-Hans", [("gbk", "鍙戝竷", "发布"), ("lost", "7?25", None)]),
     # Lost characters
     ("第7?25號", "zh-Hant", [("lost", "7?25", None)]),
     ("會議於2021?7?22召開", "zh-Hant", [("lost", "2021?7?22", None)]),
     ("中國\ufffd\ufffd人民", "zh-Hant", [("lost", "\ufffd\ufffd", None)]),
+    ("中國\ufffd人民，第7?25號", "zh-Hant", [("lost", "\ufffd", None), ("lost", "7?25", None)]),
     ("他說“?當場”很好", "zh-Hant", [("lost", "?", None)]),
     # Not damage
     ("你好吗?我很好。", "zh-Hans", []),
@@ -629,6 +659,13 @@ def test_toneless_readings_become_ruby_when_the_converter_writes_tones():
     readings, visible = shown_readings(zh_document("發布時間：2022-02-16", body=body))
     assert readings == ["guó", "ān", "shè", "de", "men"]
     assert "(de)" not in visible and "(men)" not in visible and "的成績，我們都看到了" in visible
+
+
+def test_readings_typed_with_v_for_u_umlaut_are_pinyin():
+    body = "  全國(guó)平安(ān)建設(shè)，婦女(nv)和綠(lv)色。\n  這是第二段正文。\n"
+    readings, visible = shown_readings(zh_document("發布時間：2022-02-16", body=body))
+    assert readings == ["guó", "ān", "shè", "nv", "lv"]
+    assert "婦女和綠色" in visible
 
 
 def test_toneless_readings_stay_text_without_three_toned_ones():
