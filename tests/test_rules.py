@@ -590,8 +590,12 @@ def test_widening_in_a_restored_text(text, expected):
     ("H?浇约业的內容。", "zh-Hant", [("garbled", "H?浇约业", None)]),
     ("這是H?浇约业的內容。", "zh-Hant", [("garbled", "H?浇约业", None)]),
     ("這是AH?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("AH?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
     ("這是?浇约业H", "zh-Hant", [("garbled", "?浇约业H", None)]),
     ("這是?浇约业Hi的內容。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("這是?浇约业Hi", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("這是?浇约业A?浇约业的內容。", "zh-Hant", [("garbled", "?浇约业A", None), ("garbled", "?浇约业", None)]),
+    ("甲?浇约业。乙?浇约业H。丙?浇约业", "zh-Hant", [("garbled", "?浇约业", None), ("garbled", "?浇约业H", None), ("garbled", "?浇约业", None)]),
     # A quotation mark whose partner was lost inside the run belongs to it
     ("他說“?浇约业很好。", "zh-Hant", [("garbled", "“?浇约业", None)]),
     ("他說“?浇约业”很好。", "zh-Hant", [("garbled", "?浇约业", None)]),
@@ -599,6 +603,9 @@ def test_widening_in_a_restored_text(text, expected):
     ("他說‘?浇约业很好。", "zh-Hant", [("garbled", "‘?浇约业", None)]),
     ("他說?浇约业’很好。", "zh-Hant", [("garbled", "?浇约业’", None)]),
     ("他說‘?浇约业’很好。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("他說“?浇约业很好 他說”。", "zh-Hant", [("garbled", "?浇约业", None)]),
+    ("他說“?浇约业", "zh-Hant", [("garbled", "“?浇约业", None)]),
+    ("?浇约业的內容，他說“", "zh-Hant", [("garbled", "?浇约业", None)]),
     # UTF-8 read as GBK, three characters: repaired exactly
     ("鍙戝竷时间另行通知。", "zh-Hans", [("gbk", "鍙戝竷", "发布")]),
     ("延长运营时间，鍙戝竷鏃堕棿另行通知。", "zh-Hans", [("gbk", "鍙戝竷鏃堕棿", "发布时间")]),
