@@ -183,28 +183,26 @@ def test_render_document_is_a_pure_function(monkeypatch):
     assert render.render_document(other, "other")[0] != page
 
 
-def test_text_documents_convert_as_with_every_extension():
-    # Text documents skip the fenced_code extension (see markdown_renderer): the same HTML as with it.
+def test_text_documents_keep_code_fences_tables_and_lists_as_text():
+    """A text document is not Markdown: fences, table rows and list marks stay text in paragraphs."""
     text = ("標題\n\n發布時間:2024-03-03\n\n  第一段文字。\n\n~~~\n\n  code?\n\n~~~\n\n  ```python\n\n"
             "  | a | b |\n\n  |---|---|\n\n  - 一項\n\n  1. 二項\n\n  ```\n\n  最後一段文字 `x` ~~y~~。\n")
-    article = render.parse_document(text, "fences")
-    source = render.article_markdown(article)
-    assert "| a | b |" in source.replace("\\", "")
-    without = render.markdown_renderer(False).convert(source)
-    assert without == render.markdown_renderer(True).convert(source)
-    assert "<pre" not in without and "<table" not in without and "\\" not in without
-    assert "| a | b |" in without and "~~~" in without.replace("&#126;", "~")
+    html = "\n".join(s["html"] for s in render.body_html(render.parse_document(text, "fences")))
+    assert "<pre" not in html and "<table" not in html and "<li" not in html and "<code" not in html
+    # (The short "- 一項" and "1. 二項" are text, not list items: one after the other, the first is a paragraph of the
+    # list they make, the numbered one a subheading.)
+    for shown in ("<p>~~~</p>", "<p>```python</p>", "<p>| a | b |</p>", "<p>|---|---|</p>", "<p>- 一項</p>", ">1. 二項</h2>",
+                  "<p>最後一段文字 `x` ~~y~~。</p>"):
+        assert shown in html
 
 
-def test_a_long_text_document_converts_in_slices_to_the_same_html(monkeypatch):
+def test_a_long_text_document_keeps_every_paragraph():
     lines = SEED.read_text(encoding="utf-8").split("\n")
     body = [line for line in lines if line.startswith(" ")]
     text = "\n".join(lines[:6] + body * 60 + lines[-17:])
     article = render.parse_document(text, "long")
-    assert len(render.article_markdown(article)) > 2 * render.MARKDOWN_SLICE
-    sliced = render.body_html(article)
-    monkeypatch.setattr(render, "MARKDOWN_SLICE", 10**9)
-    assert render.body_html(article) == sliced
+    html = "\n".join(s["html"] for s in render.body_html(article))
+    assert html.count("<p>") == sum(len(s.paragraphs) for s in article.sections) == 42 * 60  # the seed's 42 indented paragraphs, 60 times
 
 
 def test_template_bytecode_cache_changes_no_byte(tmp_path):

@@ -291,6 +291,41 @@ def test_contents_list_links_every_section(open_page):
     assert 0 <= top < 80
 
 
+def test_phone_first_screen_holds_article_text_and_the_contents_open_on_a_click(open_page):
+    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True).page
+    contents = page.get_by_role("navigation").get_by_role("link")
+    assert not contents.first.is_visible(), "on a phone the contents list starts closed"
+    first = page.evaluate("""() => { const p = document.querySelector('article .article-body p');
+        const r = p.getBoundingClientRect(); return {top: r.top, line: parseFloat(getComputedStyle(p).lineHeight),
+        screen: window.innerHeight}; }""")
+    assert first["top"] + 3 * first["line"] <= first["screen"], f"three lines of text on the first screen: {first}"
+    page.locator(".toc summary").click()
+    assert contents.all_inner_texts() == SECTION_HEADINGS and contents.first.is_visible()
+    contents.nth(1).click()
+    assert page.evaluate("decodeURIComponent(location.hash)") == contents.nth(1).get_attribute("href")
+
+
+def test_contents_are_open_on_a_wide_screen_without_a_click(open_page):
+    page = open_page(viewport={"width": 700, "height": 800}).page
+    links = page.get_by_role("navigation").get_by_role("link")
+    assert links.count() == 3 and all(links.nth(i).is_visible() for i in range(3))
+    assert page.locator(".toc details").get_attribute("open") is None, "CSS alone shows it: no script, no attribute"
+
+
+def test_copied_image_shows_and_remote_ones_are_not_fetched(open_page, tmp_path):
+    report = Path(__file__).resolve().parent / "fixtures" / "markdown" / "images" / "report.md"
+    result = run_cli(report, "-o", tmp_path / "site", "-q")
+    assert result.returncode == 0, result.stderr
+    opened = open_page(tmp_path / "site" / "report.html")
+    width = opened.page.eval_on_selector('img[src="img/chart.png"]', "img => img.complete && img.naturalWidth")
+    assert width == 4, "the copied image loads under the page's img-src 'self'"
+    failed: list[tuple[str, str]] = []
+    opened.page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+    opened.page.reload()
+    assert ("https://images.example.org/harbour.jpg", "csp") in failed, "the remote image is blocked by the policy"
+    assert opened.page.eval_on_selector('img[src^="https:"]', "img => img.naturalWidth") == 0
+
+
 # ---------------------------------------------------------------------------
 # Pinyin
 # ---------------------------------------------------------------------------

@@ -782,15 +782,21 @@ def test_defuse_leaves_real_markdown_alone():
     assert render.defuse_markdown(links) == links
 
 
-def test_long_plain_paragraph_renders_as_the_short_path_would():
-    """The linear path for long plain paragraphs gives the same HTML text as Markdown's own."""
-    sentence = "國\ufdd0guó\ufdd1家 a & b < c > \"d\" *x* [y](z) `k` \\ # - 1. ~~~ "
-    long_text = sentence * 200
-    fast = render.escape_markdown(long_text)
-    assert fast.startswith("<p>")
-    converted = render.markdown_renderer(False).convert(fast).strip()
-    short = render.markdown_renderer(False).convert(render.escape_markdown(sentence)).strip()
-    assert converted == "<p>" + short[len("<p>"):-len("</p>")] * 200 + "</p>"
+def test_plain_text_is_shown_as_typed_never_as_markup():
+    """A text document's paragraphs are escaped text: Markdown and HTML syntax in them is shown, not interpreted."""
+    sentence = "國(guó)家 a & b < c > \"d\" *x* [y](z) `k` \\ # - 1. ~~~ <b>bold</b> &amp;"
+    article = render.parse_document("標題一\n\n發布時間：2024-03-03\n\n" + sentence + "\n", "plain")
+    [section] = render.body_html(render.restore(article, render.Options(keep_punctuation=True)))
+    assert section["html"] == ("<p><ruby>國<rp>(</rp><rt lang=\"zh-Latn-pinyin\">guó</rt><rp>)</rp></ruby>家 a &amp; b &lt; c &gt; "
+                               "\"d\" *x* [y](z) `k` \\ # - 1. ~~~ &lt;b&gt;bold&lt;/b&gt; &amp;amp;</p>")
+
+
+def test_a_long_plain_paragraph_is_rendered_whole():
+    """A paragraph of 100,000 characters full of Markdown marks comes out whole, escaped, in one <p>."""
+    long_text = "中文 *x* [y](z) & < `k` " * 5000
+    article = render.parse_document("標題二\n\n發布時間：2024-03-03\n\n" + long_text + "\n", "long")
+    [section] = render.body_html(article)
+    assert section["html"] == "<p>" + long_text.strip().replace("&", "&amp;").replace("<", "&lt;") + "</p>"
 
 
 class CountingSet(set):

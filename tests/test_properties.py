@@ -23,7 +23,6 @@ block is kept in meta_lines.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -207,32 +206,14 @@ MARKDOWN_PIECES = ["a", "中文", " ", "  \n", "\n", "\n\n", "*", "**", "_", "__
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_size=5)), max_size=40).map("".join),
-       st.booleans())
-def test_plain_text_skips_the_inline_pass_with_the_same_output(source, fences):
-    """The skip_plain_text fast path changes nothing: same HTML as a stock Python-Markdown instance."""
-    import markdown
-    from markdown.extensions.fenced_code import FencedCodeExtension
-    from markdown.extensions.sane_lists import SaneListExtension
-    from markdown.extensions.tables import TableExtension
-
-    fast = render.markdown_renderer(fences)
-    assert any(type(p).__name__ == "SkipPlainText" for p in fast.treeprocessors)
-    extensions = [TableExtension(), SaneListExtension()] + ([FencedCodeExtension()] if fences else [])
-    stock = markdown.Markdown(extensions=extensions, output_format="html")
-    assert fast.convert(source) == stock.convert(source)
-
-
-@SETTINGS
 @given(texts)
 def test_split_lines_agrees_with_the_per_line_helpers(text):
     """Consistency check, not an oracle: split_lines() marks and cleans the whole text at once, and each line
     is what render.py's per-line helpers give (the oracle for what they give: the article tests below)."""
-    if len(text) % 2:  # with and without marker characters
-        try:
-            text = render.normalise_text(text)[0]
-        except render.DocumentError:  # binary-looking text never reaches split_lines
-            return
+    try:
+        text = render.normalise_text(text)[0]  # as parse_document() does first: no marker characters of its own
+    except render.DocumentError:  # binary-looking text never reaches split_lines
+        return
     toneless_ok = render.toneless_readings_ok(text)
     expected = [render.mark_pinyin(raw, toneless_ok).strip(render.INDENT_CHARS) for raw in text.split("\n")]
     lines = render.split_lines(text)
@@ -245,103 +226,25 @@ def test_split_lines_agrees_with_the_per_line_helpers(text):
         assert solid("".join(line.text for line in lines if line.number == number)) == solid(marked)
 
 
-@SETTINGS
-@given(st.text(alphabet=st.sampled_from(list("。！？!?….．:：;；”’\"'」』）)]】》a中 \n")), max_size=8))
-def test_ends_sentence_is_sentence_end_at_the_line_end(text):
-    assert render.ends_sentence(text) == bool(render.SENTENCE_END.search(text))
-
-
-PARAGRAPH_PIECES = MARKDOWN_PIECES + ["---", "***", "___", "- - -", "+ x", "1) ", "12. ", "#", "=", "===", "\t", "\u3000",
-                                      "| a |", "|---|", ":", "[x]: http://z", ">", "&#126;", "~", "\ufdd2", "    code"]
-
-
-# A text document's body as (is a heading, text) blocks, before escaping; some texts open with an indent.
-TEXT_DOCUMENT_BLOCKS = st.lists(st.tuples(
-    st.booleans(),
-    st.tuples(st.sampled_from(["", "", " ", "    ", "\t"]),
-              st.lists(st.one_of(st.sampled_from(PARAGRAPH_PIECES), st.text(max_size=4)), max_size=12).map("".join)).map("".join)),
-    max_size=12)
-
-
-def text_blocks_convert_alike(blocks: list[tuple[bool, str]]) -> None:
-    """text_block_renderer gives the full instance's HTML, when every escaped block is one line."""
-    escaped = [("## " if heading else "") + render.escape_markdown(text) for heading, text in blocks]
-    if all(map(render.one_line_block, escaped)):
-        source = "\n\n".join(escaped)
-        assert render.text_block_renderer().convert(source) == render.markdown_renderer(False).convert(source)
+# Texts as the parser hands them to restoration: Chinese, ASCII marks, digits, lost marks, URLs and readings
+# written as the parser writes them (國\ufdd0guó\ufdd1), or stray ones.
+RESTORATION_PIECES = ["中", "國", "文", "国", "a", "Z", "1", "2021", "%", ",", ":", ";", "!", "?", "(", ")", ",,", "?!", " ",
+                      "國\ufdd0guó\ufdd1", "\ufdd0x\ufdd1", "\ufdd0", "\ufdd1", "「", "」", "（", "。", "http://x.cn/a,b", "a@b.cn",
+                      "`", "](x)", "<b>", "\ufffd", "??", "浇幼约", "Ã©", "鍙戝竷", "「」", "\u3000"]
+RESTORATION_TEXTS = st.lists(st.lists(st.sampled_from(RESTORATION_PIECES), max_size=12).map("".join), max_size=8)
 
 
 @SETTINGS
-@given(TEXT_DOCUMENT_BLOCKS)
-def test_text_documents_convert_alike_without_the_unused_block_processors(blocks):
-    text_blocks_convert_alike(blocks)
-
-
-@SETTINGS
-@given(TEXT_DOCUMENT_BLOCKS)
-def test_text_documents_without_html_convert_alike(blocks):
-    """The same on sources without "<" or "&", where text_block_renderer also skips the HTML-block scan."""
-    text_blocks_convert_alike([(heading, re.sub("[<>&]", "", text)) for heading, text in blocks])
-
-
-@functools.cache
-def quick_processor_renderer():
-    """An instance like markdown_renderer(False), with skip_idle_processors."""
-    renderer = render.new_markdown(False)
-    render.skip_idle_processors(renderer)
-    return renderer
-
-
-@SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES + ["\t", "\r", "\n   \n", "<br>", "<pre>x</pre>"]), st.text(max_size=4)),
-                max_size=30).map("".join))
-def test_skipping_idle_processors_keeps_any_markdown_alike(source):
-    """skip_idle_processors only skips what would change nothing: same HTML on any Markdown."""
-    assert quick_processor_renderer().reset().convert(source) == render.markdown_renderer(False).convert(source)
-
-
-def _opening_nodes(items):
-    """The one-character nodes a parsed regex sequence can open with, and whether it can match empty."""
-    from re import _constants as sre
-
-    nodes = []
-    for op, av in items:
-        if op in (sre.AT, sre.ASSERT_NOT):
-            continue  # takes no character
-        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
-            return nodes + [(op, av)], False
-        if op is sre.SUBPATTERN:
-            found, empty = _opening_nodes(av[-1])
-        elif op is sre.BRANCH:
-            found, empty = [], False
-            for alternative in av[1]:
-                more, more_empty = _opening_nodes(alternative)
-                found, empty = found + more, empty or more_empty
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            found, empty = _opening_nodes(av[2])
-            empty = empty or av[0] == 0
-        else:
-            raise AssertionError(f"unexpected regex node {op}")
-        nodes += found
-        if not empty:
-            return nodes, False
-    return nodes, True
-
-
-def test_chrome_start_firsts_hold_every_opening_character():
-    """CHROME_START_FIRSTS (with the digits) holds every character a CHROME_AT_START match can open with."""
-    from re import _compiler, _parser
-
-    pattern = render.CHROME_AT_START
-    nodes, empty = _opening_nodes(list(_parser.parse(pattern.pattern, pattern.flags)))
-    assert not empty and nodes
-    state = _parser.State()
-    state.flags = pattern.flags
-    either = _parser.SubPattern(state, [(_parser.BRANCH, (None, [_parser.SubPattern(state, [node]) for node in nodes]))])
-    opening = _compiler.compile(either, pattern.flags)
-    every_character = "".join(map(chr, range(0x110000)))
-    openers = {m[0] for m in opening.finditer(every_character)}
-    assert openers and {ch for ch in openers if not ch.isdecimal()} <= render.CHROME_START_FIRSTS
+@given(RESTORATION_TEXTS, st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_simply_restored_texts_are_what_taking_them_apart_gives(texts, widen, chinese, traditional, markdown, detect):
+    """Consistency check, not an oracle: simply_restored() only answers when taking the text apart
+    (fully_restored) would find nothing more to do (test_rules.py and test_restore.py hold the oracles)."""
+    how = render.Restoration(lang="zh-Hant" if traditional else "zh-Hans", widen=widen, chinese=chinese,
+                             traditional=traditional, markdown=markdown)
+    for text in texts:
+        simple = render.simply_restored(text, how, detect)
+        if simple is not None:
+            assert (simple, []) == render.fully_restored(text, how, detect)
 
 
 # Articles made for the reading tests: Han characters with the reading a converter writes after them,
@@ -358,12 +261,20 @@ ARTICLES = st.tuples(st.lists(HAN_TOKENS, min_size=2, max_size=8),
                      st.lists(st.lists(BODY_TOKENS, min_size=8, max_size=30), min_size=1, max_size=5))
 
 
+# The words around the made tokens: a headline and a body that read as an article's, whatever the tokens.
+TITLE_FRAME = "{}的新聞報道"
+PARAGRAPH_FRAME = "這是一段正文，{}，內容完整，說明了事情的來龍去脈。"
+LEAD = "記者從市政府獲悉，今年全市將新建和改造城市公園綠地二十八處，市民可以就近休閒。"
+CLOSING = "市政府表示，下一步還將聽取市民的意見，讓更多的公園走進大家的生活。"
+
+
 def article_source(title: list, paragraphs: list[list]) -> tuple[str, bool]:
     """The text of a made article; and whether it has three toned readings, so that toneless ones count too."""
     def written(tokens):
         return "".join(text + (f"({reading})" if reading else "") for text, reading in tokens)
     toned = sum(1 for tokens in (title, *paragraphs) for _text, reading in tokens if reading and TONED_READING.search(reading))
-    lines = [written(title), "", "發布時間:2022-02-16 08:57", ""] + [f"\u3000\u3000{written(tokens)}。" for tokens in paragraphs]
+    lines = [TITLE_FRAME.format(written(title)), "", "發布時間:2022-02-16 08:57", ""]
+    lines += ["\u3000\u3000" + text for text in (LEAD, *map(PARAGRAPH_FRAME.format, map(written, paragraphs)), CLOSING)]
     return "\n".join(lines) + "\n", toned >= 3
 
 
@@ -382,9 +293,9 @@ def test_readings_leave_the_text_and_nothing_else_does(article):
     title, paragraphs = article
     text, toneless_count = article_source(title, paragraphs)
     doc = render.parse_document(text, "doc").to_json()
-    assert doc["title"] == without_readings(title, toneless_count)
+    assert doc["title"] == TITLE_FRAME.format(without_readings(title, toneless_count))
     assert [p for s in doc["sections"] for p in s["paragraphs"]] == [
-        without_readings(tokens, toneless_count) + "。" for tokens in paragraphs]
+        LEAD, *(PARAGRAPH_FRAME.format(without_readings(tokens, toneless_count)) for tokens in paragraphs), CLOSING]
 
 
 @SETTINGS

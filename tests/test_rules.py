@@ -190,6 +190,7 @@ LABEL_WORDS = {
     "出處": "source", "出处": "source", "Source": "source",
     "作者": "author", "記者": "author", "记者": "author", "撰稿": "author", "撰文": "author", "責任編輯": "author",
     "责任编辑": "author", "編輯": "author", "编辑": "author", "Author": "author", "By": "author",
+    "Posted by": "author",
     "瀏覽次數": "views", "浏览次数": "views", "瀏覽量": "views", "浏览量": "views", "點擊量": "views",
     "点击量": "views", "閱讀量": "views", "阅读量": "views", "人氣": "views", "人气": "views", "瀏覽": "views",
     "浏览": "views", "點擊": "views", "点击": "views", "閱讀": "views", "阅读": "views", "Views": "views",
@@ -457,9 +458,10 @@ def test_headings_start_sections():
 
 
 def test_the_last_line_is_never_a_heading():
-    doc = parsed(zh_document("發布時間：2022-02-16", body="  這是唯一的一段正文，內容完整。\n結語\n"))
+    assert is_heading("以上就是全部內容")
+    doc = parsed(zh_document("發布時間：2022-02-16", body=ZH_BODY + "以上就是全部內容\n"))
     assert [s["heading"] for s in doc["sections"]] == [None]
-    assert body_paragraphs(doc) == ["這是唯一的一段正文，內容完整。", "結語"]
+    assert body_paragraphs(doc)[-1] == "以上就是全部內容"
 
 
 # ---------------------------------------------------------------------------
