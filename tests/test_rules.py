@@ -100,6 +100,12 @@ def warning_kinds(doc: dict) -> list[str]:
     ("3 March 2024", False, "2024-03-03"),
     ("Sept. 9, 2021", False, "2021-09-09"),
     ("published 2022-02-16 in the morning", False, "2022-02-16"),
+    ("25/12/2023", False, "2023-12-25"),  # the day first when the first number cannot be a month
+    ("05/11/2012", False, "2012-05-11"),  # else the month first, as American sites write it
+    # A clock time written before its date
+    ("3:01pm Tuesday 3rd September 2013", False, "2013-09-03T15:01"),
+    ("3:01pm Tuesday 3rd September 2013", True, "2013-09-03T15:01+08:00"),
+    ("10:20 March 3, 2024", False, "2024-03-03T10:20"),
     # An explicit zone is the page's own: the +08:00 default never overrides it
     ("2024-03-03T10:00:00+08:00", False, "2024-03-03T10:00:00+08:00"),
     ("2022-02-16 08:57 UTC", True, "2022-02-16T08:57+00:00"),
@@ -137,6 +143,7 @@ def test_dates_that_parse(text, china, expected):
     ("1899-12-31", "impossible date '1899-12-31'"),
     ("2201-01-01", "impossible date '2201-01-01'"),
     ("2022年2月30日", "impossible date '2022年2月30日'"),
+    ("13/13/2023", "impossible date '13/13/2023'"),
 ])
 def test_impossible_dates_give_null_and_a_warning(text, warning):
     assert render.parse_date(text, True) == (None, warning)
