@@ -28,7 +28,9 @@ import argparse
 import base64
 import bisect
 import calendar
+import contextlib
 import dataclasses
+import errno
 import functools
 import gc
 import hashlib
@@ -43,6 +45,7 @@ import sys
 import typing
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +58,7 @@ if __name__ == "__main__":
 __all__ = [
     "Article", "Section", "Options", "DocumentError",
     "decode_document", "read_document", "parse_document", "restore", "read_article",
-    "render_document", "analyse_document", "render_page", "render_index", "main",
+    "render_document", "analyse_document", "render_page", "Manifest", "write_site", "main",
 ]
 __version__ = "1.0.0"
 
@@ -70,7 +73,9 @@ BUILTIN_TEMPLATES = HERE / "templates"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DEFAULT_MAX_SIZE = 50 * 1024 * 1024
-MANIFEST_NAME = ".render-manifest.json"
+MANIFEST_NAME = ".render-manifest.sqlite"
+LEGACY_MANIFEST_NAME = ".render-manifest.json"  # the previous version's, taken over once
+SITE_FOLDER = "index"  # every site file but index.html: no name a document's page can take
 
 # A pinyin reading is kept inside the text as RUBY_OPEN reading RUBY_CLOSE right after its
 # character; a damaged run as DAMAGE_OPEN note DAMAGE_TEXT run DAMAGE_CLOSE. All are Unicode
@@ -412,8 +417,55 @@ UI_TEXT = {
 # Names Windows reserves for devices, whatever the extension.
 RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
 MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name within 255 bytes
-# The metadata of each page that the index and the manifest keep.
+# The metadata of each page that the manifest keeps for the site's listings.
 INDEX_FIELDS = ("title", "date", "source", "lang")
+
+# The site: how many a page holds (each page stays well under 300 KB), its own words, languages by their names.
+INDEX_PAGE_SIZE = 50  # articles a page of index.html, index/2.html, ... (about 30 KB)
+LIST_PAGE_SIZE = 200  # one-line rows a page of a month, source or language (about 60 KB)
+GROUP_PAGE_SIZE = 500  # sources a page of the list of sources
+CATALOGUE_SHARD_SIZE = 2000  # articles a file of the search catalogue (about 150 KB)
+LISTED_TITLE_LIMIT = 200  # characters of a title a listing shows (the page has it whole)
+SITE_TEXT = {
+    "zh-Hant": {"site": "網站導覽", "archive": "歸檔", "sources": "來源", "languages": "語言", "search": "搜尋",
+                "count_one": "共 1 篇", "newer": "較新", "older": "較舊", "pages": "分頁", "page": "第 {n} 頁，共 {m} 頁", "month": "{y}年{m}月",
+                "year": "{y}年", "undated": "未註明日期", "no_source": "未註明來源", "search_label": "搜尋標題與來源",
+                "found": "找到 {n} 篇", "found_limit": "僅列出最新的 {n} 篇，請縮小搜尋範圍", "none_found": "找不到相符的文章",
+                "searching": "搜尋中…", "failed": "無法載入搜尋目錄", "noscript": "搜尋需要 JavaScript；也可從歸檔或來源頁瀏覽。"},
+    "zh-Hans": {"site": "网站导览", "archive": "归档", "sources": "来源", "languages": "语言", "search": "搜索",
+                "count_one": "共 1 篇", "newer": "较新", "older": "较旧", "pages": "分页", "page": "第 {n} 页，共 {m} 页", "month": "{y}年{m}月",
+                "year": "{y}年", "undated": "未注明日期", "no_source": "未注明来源", "search_label": "搜索标题与来源",
+                "found": "找到 {n} 篇", "found_limit": "仅列出最新的 {n} 篇，请缩小搜索范围", "none_found": "找不到相符的文章",
+                "searching": "搜索中…", "failed": "无法载入搜索目录", "noscript": "搜索需要 JavaScript；也可从归档或来源页浏览。"},
+    "en": {"site": "Site", "archive": "Archive", "sources": "Sources", "languages": "Languages", "search": "Search",
+           "count_one": "1 article", "newer": "Newer", "older": "Older", "pages": "Pages", "page": "Page {n} of {m}", "month": "{name} {y}",
+           "year": "{y}", "undated": "Undated", "no_source": "No source given", "search_label": "Search titles and sources",
+           "found": "{n} found", "found_limit": "The newest {n} shown; narrow the search to see others",
+           "none_found": "No article found", "searching": "Searching…", "failed": "The search catalogue could not be loaded",
+           "noscript": "Searching needs JavaScript; the archive and the sources list every article too."},
+}
+# Languages by their own names; a tag not here is shown as it is.
+LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English", "fr": "Français", "de": "Deutsch",
+                  "es": "Español", "it": "Italiano", "pt": "Português", "ja": "日本語", "ko": "한국어", "und": "?"}
+
+# The manifest: one row a page, so that a re-run reads and writes only what it needs, whatever the number of pages.
+MANIFEST_TABLES = """
+CREATE TABLE IF NOT EXISTS pages (
+    page TEXT PRIMARY KEY,     -- the page's file name in the output folder
+    input_hash TEXT NOT NULL,  -- input_hash() of the bytes it was rendered from, under this renderer
+    written TEXT NOT NULL,     -- file_identity() of the page, taken as it was renamed into place
+    title TEXT, date TEXT, source TEXT, lang TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site (
+    name TEXT PRIMARY KEY,     -- a file of the site: index.html, index/2.html, index/catalogue-1.js
+    key TEXT NOT NULL,         -- site_page_key() of what it shows
+    written TEXT NOT NULL      -- its file_identity()
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;  -- site: the fingerprint it was made with
+CREATE TEMP TABLE IF NOT EXISTS kept (page TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+# The order of every listing: newest first, undated last; then by title, and by name for equal titles.
+NEWEST_FIRST = "coalesce(date, '') DESC, title DESC, page"
 
 
 # ---------------------------------------------------------------------------
@@ -434,6 +486,14 @@ NOT_CJK_RUN = re.compile(f"[^{CJK}]+")  # "國 2022, " in "中國 2022, 中"
 WORD_GAPS_IN_HAN = "\u4dc0-\u4dff\u9ffd-\u9fff"
 NOT_IN_SLUG = re.compile(rf"[^\w{WORD_GAPS_IN_HAN}-]+")  # " " and "?" in "Why now?"
 UNSAFE_NAME = re.compile(rf"[^\w.\-{WORD_GAPS_IN_HAN}]+")  # " (" and ")!" in "my file (2)!"
+# A date as the parser writes it, which the site shows and groups by: 2024-03-03, 2024-03-03T10:00+08:00
+ISO_DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T|$)")
+
+# A page name as output_names() makes it: "post-9edcd25e.html" (no folder, no leading dot).
+PAGE_NAME = re.compile(rf"[\w\-{WORD_GAPS_IN_HAN}][\w.\-{WORD_GAPS_IN_HAN}]*\.html")
+
+# A site file as write_site() names it: "index.html", "index/2.html", "index/catalogue-3.js".
+SITE_FILE = re.compile(rf"index\.html|{SITE_FOLDER}/[\w\-{WORD_GAPS_IN_HAN}][\w.\-{WORD_GAPS_IN_HAN}]*\.(?:html|js)")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # Don't, well-known
 KANA = re.compile(r"[\u3040-\u30ff]")  # の, カ
 HANGUL = re.compile(r"[\uac00-\ud7af]")  # 한
@@ -3158,36 +3218,17 @@ def render_page(article: Article, templates: Path | None = None, options: Option
     return template_environment(templates).get_template("page.html").render(page_context(article, options))
 
 
-def render_index(records: list[PageRecord], templates: Path | None = None, lang: str = "und") -> str:
-    """The index page listing rendered articles (PageRecords), newest first."""
-    return "".join(index_chunks(records, templates, lang))
-
-
-def index_chunks(records: list[PageRecord], templates: Path | None = None, lang: str = "und"):
-    """The index page as an iterator of pieces, so a batch's index is streamed to disk, never held whole."""
-    return template_environment(templates).get_template("index.html").generate(index_context(records, lang))
-
-
-def index_context(records: list[PageRecord], lang: str = "und") -> dict:
-    """Everything the index template shows: the entries newest first, and the language they share."""
-    ordered = sorted(records, key=lambda r: (r.date or "", r.title or ""), reverse=True)
-    langs = {r.lang for r in records}
-    lang = langs.pop() if len(langs) == 1 else lang
-    return {"entries": ordered, "lang": lang, "ui": ui_text(lang), "generator": f"render.py {__version__}",
-            "remote_images": False}
-
-
 def template_problem(templates: Path) -> str | None:
     """The first problem in the templates a run over templates would use, as one line; None when there is none.
 
-    page.html and index.html are compiled with all they extend and include, and every variable they read
-    must be one their context gives (page_context, index_context), a Jinja2 global, or one they set.
+    page.html and the site's templates are compiled with all they extend and include, and every variable they
+    read must be one their context gives (page_context, site_template_contexts), a Jinja2 global, or one they set.
     """
     import jinja2
     from jinja2 import meta, nodes
 
     environment = template_environment(templates)
-    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), "index.html": set(index_context([]))}
+    contexts = {"page.html": set(page_context(Article(name="check", title="check"))), **site_template_contexts(templates)}
     for root, given in contexts.items():
         pending, seen, trees = [(root, "", False)], set(), []
         while pending:
@@ -3208,9 +3249,15 @@ def template_problem(templates: Path) -> str | None:
                 if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
                     pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
                                     getattr(node, "ignore_missing", False)))
-        # Names a template of the chain sets (a block of a child may read what its parent sets, and back).
+        # Names a template of the chain sets (a block of a child may read what its parent sets, and back), and
+        # names it only reads after asking "is defined" (base.html's site_css and script_hash, which site pages give).
         known = given | set(environment.globals) | {n.name for _, tree in trees for n in tree.find_all(nodes.Name)
                                                     if n.ctx != "load"}
+        known |= {n.node.name for _, tree in trees for n in tree.find_all(nodes.Test)
+                  if n.name in ("defined", "undefined") and isinstance(n.node, nodes.Name)}
+        known |= {n.target for _, tree in trees for n in tree.find_all(nodes.Import)}  # {% import "site.html" as site %}
+        known |= {name if isinstance(name, str) else name[1] for _, tree in trees for n in tree.find_all(nodes.FromImport)
+                  for name in n.names}
         for filename, tree in trees:
             unknown = meta.find_undeclared_variables(tree) - known
             if unknown:
@@ -3273,33 +3320,44 @@ def index_fields(article: Article) -> dict:
 # Files and manifest: inputs, names, atomic writes, what is unchanged
 # ---------------------------------------------------------------------------
 
-def safe_stem(path: Path) -> str:
+def safe_stem(path: Path | str) -> str:
     """An output file stem from an input name: letters, digits, '.', '-' and '_' only (Han too).
 
     No path separators, no leading dot, no control or invisible characters, not a device name,
     at most MAX_STEM_BYTES of UTF-8. Standard input ("-") is STDIN_NAME.
     """
-    if path == STDIO:
+    if os.fspath(path) == os.fspath(STDIO):
         return STDIN_NAME
-    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", path.stem)).strip("._-")
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # Path(path).stem, without making a Path
+    stem = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", stem)).strip("._-")
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1].rstrip("._-")
     stem = stem or "document"
     return f"{stem}_" if stem.split(".")[0].lower() in RESERVED_NAMES else stem
 
 
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Documents named or found in folders (sorted), and the paths that are errors."""
+def collect_inputs(paths: list[Path]) -> tuple[list[str], list[tuple[Path, str]]]:
+    """Documents named or found in folders (sorted), and the paths that are errors.
+
+    A document's path is a string, as str(Path) writes it: half the memory of a Path, for a
+    hundred thousand of them. A folder named on the command line that holds no document is an
+    error: a mistyped folder must not pass for a run with nothing to do.
+    """
     found, errors = [], []
     for path in paths:
         if path.is_dir():
-            # Not only regular files: a broken link or a pipe named like a document is reported, not skipped.
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            documents = documents_below(path)
+            if not documents:
+                errors.append((path, f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in this folder"))
+            found.extend(documents)
         elif path.exists() or path.is_symlink() or path == STDIO:
-            found.append(path)
+            found.append(str(path))
         else:
             errors.append((path, "no such file or folder"))
+    if len(paths) == 1:
+        return found, errors  # one folder holds each document once
     unique, seen = [], set()
     for path in found:
         key = os.path.abspath(path)
@@ -3309,53 +3367,106 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     return unique, errors
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """A distinct, deterministic page name for each input; clashing stems get a path hash."""
-    stems: dict[str, int] = {}
-    for path in inputs:
-        stems[safe_stem(path).lower()] = stems.get(safe_stem(path).lower(), 0) + 1
-    names: dict[Path, str] = {}
-    taken = {f"{stem}.html" for stem, count in stems.items() if count == 1}
-    for path in inputs:
-        stem = safe_stem(path)
-        if stems[stem.lower()] > 1 or stem.lower() == "index":
+def documents_below(folder: Path) -> list[str]:
+    """The documents in a folder and its subfolders, as str(folder / path inside it), in the order of their parts.
+
+    Hidden files and folders are left out, and links to folders are not followed. Not only regular
+    files: a broken link or a pipe named like a document is reported later, not skipped here.
+    """
+    found = []
+    top = str(folder)
+    for root, folders, files in os.walk(top):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        root = os.path.normpath(root) if top == "." else root  # "sub/a.txt", as Path(".") / "sub/a.txt" writes it
+        found.extend(name if root == "." else os.path.join(root, name) for name in files
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in DOCUMENT_SUFFIXES)
+    # Part by part, as Paths sort: with the separator made the smallest character, strings sort the same way.
+    found.sort(key=lambda path: os.path.normcase(path).replace(os.sep, "\0"))
+    return found
+
+
+def page_names(inputs: list) -> list[str]:
+    """A distinct, deterministic page name for each input (a Path or a string), in order; clashing stems get a path hash."""
+    safe = [safe_stem(path) for path in inputs]
+    counts: dict[str, int] = {}
+    for stem in safe:
+        lower = stem.lower()
+        lower = stem if lower == stem else lower  # one string for both, as most names are lower case already
+        counts[lower] = counts.get(lower, 0) + 1
+    hashed: set[str] = set()  # the hashed stems given so far, in lower case
+    names = []
+    for path, stem in zip(inputs, safe):
+        if counts[stem.lower()] > 1 or stem.lower() == "index":
             digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()
             length = 8
-            while f"{stem}-{digest[:length]}.html".lower() in taken and length < len(digest):
-                length += 4  # a hashed name that meets another input's own name
+            # A hashed name that meets another input's own name, or a hashed name given already: longer.
+            while (counts.get(f"{stem}-{digest[:length]}".lower()) == 1 or f"{stem}-{digest[:length]}".lower() in hashed) \
+                    and length < len(digest):
+                length += 4
             stem = f"{stem}-{digest[:length]}"
-        names[path] = stem + ".html"
-        taken.add(names[path].lower())
+            hashed.add(stem.lower())
+        names.append(stem + ".html")
     return names
 
 
-def write_page(path: Path, page: str) -> None:
-    """Write a page to its file, or to standard output (as UTF-8, whatever the locale) for "-"."""
+def output_names(inputs: list) -> dict:
+    """The page_names of the inputs, by input."""
+    return dict(zip(inputs, page_names(inputs)))
+
+
+def write_page(path: Path, page: str) -> str | None:
+    """Write a page to its file (its file_identity back), or to standard output (as UTF-8, whatever the locale) for "-"."""
     if path != STDIO:
-        write_atomic(path, page)
-        return
+        return write_atomic(path, page)
     sys.stdout.flush()
     sys.stdout.buffer.write(page.encode("utf-8"))
     sys.stdout.buffer.flush()
+    return None
 
 
-def write_atomic(path: Path, content) -> None:
-    """Write a text, bytes or an iterator of text pieces through a temporary file and a rename: no reader sees half a page."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def file_identity(info: os.stat_result) -> str:
+    """What tells a file written by this program from anything put at its name since: inode, size, time."""
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def identity_of(path: Path | str) -> str | None:
+    """The file_identity of what is at path now (a link itself, not its target), or None when nothing is."""
     try:
-        if isinstance(content, bytes):
-            with open(tmp, "wb") as file:
-                file.write(content)
-        else:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as file:
-                if isinstance(content, str):
-                    file.write(content)
-                else:
-                    file.writelines(content)
+        return file_identity(os.lstat(path))
+    except OSError:
+        return None
+
+
+@functools.cache
+def process_umask() -> int:
+    """The umask, read once: mkstemp makes files for its owner alone, pages get the modes any new file gets."""
+    mask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, content: str | bytes) -> str:
+    """Write a text or bytes through a temporary file and a rename; the file_identity of the file written.
+
+    The temporary file is made by mkstemp beside the target: a random name opened with O_EXCL, so a
+    link planted there is never written through, and no reader ever sees half a page.
+    """
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "wb") if isinstance(content, bytes) else open(fd, "w", encoding="utf-8", newline="\n") as file:
+            if hasattr(os, "fchmod"):  # not on Windows, where mkstemp's file gets the folder's rights anyway
+                os.fchmod(fd, 0o666 & ~process_umask())
+            file.write(content)
+            file.flush()
+            identity = file_identity(os.fstat(fd))
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
+    return identity
 
 
 def local_images(article: Article, folder: Path) -> tuple[list[tuple[Path, str]], list[dict]]:
@@ -3410,10 +3521,10 @@ def renderer_fingerprint(templates: Path | None, options: Options) -> str:
     return digest.hexdigest()
 
 
-def content_hash(path: Path, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
+def content_hash(path: Path | str, fingerprint: str, max_size: int = DEFAULT_MAX_SIZE) -> str | None:
     """The manifest's key for one input: its bytes under this renderer; None when it cannot be read."""
     try:
-        data = read_bytes_safely(path, max_size)  # never blocks on a pipe put where a file was
+        data = read_bytes_safely(Path(path), max_size)  # never blocks on a pipe put where a file was
     except DocumentError:
         return None
     return input_hash(data, fingerprint)
@@ -3424,55 +3535,567 @@ def input_hash(data: bytes, fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode() + data).hexdigest()
 
 
-class PageRecord(typing.NamedTuple):
-    """What the manifest and the index keep of one page: a tuple of a few short strings, never the page."""
+def sound_fields(fields) -> bool:
+    """Whether a manifest entry's title, date, source and language have the types and shapes the site relies on."""
+    title, date, source, lang = fields
+    return (isinstance(title, str) and isinstance(lang, str) and (source is None or isinstance(source, str))
+            and (date is None or (isinstance(date, str) and ISO_DATE.match(date) is not None)))
 
-    href: str
-    hash: str | None
-    title: str | None
+
+class PageRecord(typing.NamedTuple):
+    """What the site lists of one page: a few short strings, never the page."""
+
+    href: str  # the page's file name; in a listing, the link to it from there
+    title: str
     date: str | None
     source: str | None
-    lang: str | None
-
-    @classmethod
-    def of(cls, href: str, digest: str | None, meta: dict) -> PageRecord:
-        """A record from a page's metadata (or an earlier manifest entry); other keys are ignored."""
-        title, date, source, lang = (meta.get(key) for key in INDEX_FIELDS)
-        # A site's pages share their source, language and often their day: one string each for the batch.
-        return cls(href, digest, title, *(sys.intern(v) if isinstance(v, str) else v for v in (date, source, lang)))
+    lang: str
 
     @property
     def date_display(self) -> str | None:
-        return display_date(self.date, self.lang or "und")
-
-    def manifest_line(self) -> str:
-        """This page's manifest entry: its name and one JSON object on one line."""
-        entry = {"hash": self.hash, **{key: getattr(self, key) for key in INDEX_FIELDS}}
-        return f"{json.dumps(self.href, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+        return display_date(self.date, self.lang)
 
 
-def manifest_chunks(records: dict):
-    """The manifest (a JSON object, page name to entry) as pieces, one page a line, sorted by name."""
-    yield "{"
-    for number, name in enumerate(sorted(records)):
-        yield ("\n" if number == 0 else ",\n") + records[name].manifest_line()
-    yield "\n}\n"
+class ManifestError(Exception):
+    """The manifest cannot be used (a link at its name)."""
+
+
+class Manifest:
+    """The output folder's record of its pages and site files, in SQLite (standard library).
+
+    A page's row is written only after the page was renamed into place, with the file_identity it
+    got; the page counts as unchanged only while its input hashes the same and the file is still
+    that one. A run that stops anywhere (killed, failed, out of disk) leaves no page counted as done
+    that is not: at worst a page is rendered again. Rows are committed at least once a second.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.broken = 0  # entries of the wrong types or shapes, treated as absent
+        self.kept: list[tuple[str]] = []  # pages to keep, written to the temporary table in thousands
+        self.listing_changed = False  # whether a page came, went, or changed what the site shows of it
+
+    @classmethod
+    def connect(cls, path: str | Path) -> Manifest:
+        import sqlite3
+
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            # No fsync (a commit would cost ~10 ms of a one-page run): a process killed at any point leaves the
+            # database whole, as the operating system still writes what it was given. After a power cut it may
+            # be lost or damaged; it is then replaced and the pages rendered again, like pages themselves not synced.
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(MANIFEST_TABLES)
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return cls(connection)
+
+    @classmethod
+    def open(cls, out_dir: Path) -> tuple[Manifest, str | None]:
+        """The manifest of out_dir, made if need be, and a warning when a damaged one had to be replaced.
+
+        A folder rendered by the previous version (LEGACY_MANIFEST_NAME) is taken over once, and its file removed.
+        """
+        import sqlite3
+
+        path = out_dir / MANIFEST_NAME
+        if path.is_symlink():
+            raise ManifestError(f"{path}: is a link; the manifest is never written through one")
+        warning = None
+        try:
+            manifest = cls.connect(path)
+        except sqlite3.OperationalError:
+            raise  # locked by another run, or cannot be opened: never a reason to remove it
+        except sqlite3.DatabaseError:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            manifest = cls.connect(path)
+            warning = f"{path}: not a manifest (damaged?); replaced, every page is rendered again"
+        legacy = out_dir / LEGACY_MANIFEST_NAME
+        if legacy.is_file() and not legacy.is_symlink():
+            manifest.take_over(legacy)
+            legacy.unlink()
+        return manifest, warning
+
+    def take_over(self, legacy: Path) -> None:
+        """Convert a JSON manifest of the previous version (page name to entry).
+
+        That version wrote it at the end of a run, after the pages: a page newer than it was written by
+        a run that did not finish, and is left out (rendered again), as are entries of the wrong shape.
+        """
+        import stat
+
+        try:
+            data = json.loads(legacy.read_bytes())
+            written_before = os.stat(legacy).st_mtime_ns
+        except (OSError, ValueError):
+            return
+        rows = []
+        for page, entry in (data.items() if isinstance(data, dict) else ()):
+            if not (PAGE_NAME.fullmatch(page) and isinstance(entry, dict) and isinstance(entry.get("hash"), str)):
+                continue
+            fields = tuple(entry.get(key) for key in INDEX_FIELDS)
+            try:
+                info = os.lstat(legacy.parent / page)
+            except OSError:
+                continue
+            if sound_fields(fields) and stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= written_before:
+                rows.append((page, entry["hash"], file_identity(info), *fields))
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def entry(self, page: str) -> tuple[str, str] | None:
+        """The recorded (input hash, file identity) of a page; None when it has no sound entry."""
+        row = self.connection.execute("SELECT input_hash, written, title, date, source, lang FROM pages WHERE page = ?",
+                                      (page,)).fetchone()
+        if row is None:
+            return None
+        if isinstance(row[0], str) and isinstance(row[1], str) and sound_fields(row[2:]):
+            return row[0], row[1]
+        self.broken += 1
+        return None
+
+    def keep(self, page: str) -> None:
+        """Keep a page's entry through prune(): it is one of this run's pages."""
+        self.kept.append((page,))
+        if len(self.kept) >= 4096:
+            self.write_kept()
+
+    def write_kept(self) -> None:
+        self.connection.executemany("INSERT OR IGNORE INTO kept VALUES (?)", self.kept)
+        self.kept.clear()
+
+    def record(self, page: str, digest: str, written: str, meta: dict) -> None:
+        """Record a page just renamed into place: its input's hash, its file identity, its index fields."""
+        fields = tuple(meta.get(key) for key in INDEX_FIELDS)
+        listed = self.connection.execute("SELECT title, date, source, lang FROM pages WHERE page = ?", (page,)).fetchone()
+        if listed != fields:
+            self.listing_changes()
+        self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", (page, digest, written, *fields))
+        self.keep(page)
+
+    def forget(self, page: str) -> None:
+        """Drop a page's entry (its document failed): whatever file is there is not counted as done."""
+        if self.connection.execute("DELETE FROM pages WHERE page = ?", (page,)).rowcount:
+            self.listing_changes()
+
+    def prune(self) -> None:
+        """Drop the entries of pages that are not this run's (the site lists this run's documents)."""
+        self.write_kept()
+        if self.connection.execute("DELETE FROM pages WHERE page NOT IN (SELECT page FROM kept)").rowcount:
+            self.listing_changes()
+
+    def listing_changes(self) -> None:
+        """Note that the site no longer shows the pages as they are, in the same commit as the change itself."""
+        if not self.listing_changed:
+            self.listing_changed = True
+            self.connection.execute("DELETE FROM settings WHERE name = 'site'")
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()
+
+    def ordered(self, group: str | None = None):
+        """Every page's PageRecord, newest first, undated last; grouped by "source" or "lang" first when asked."""
+        first = {None: "", "source": "source IS NULL, source, ", "lang": "lang, "}[group]
+        rows = self.connection.execute(f"SELECT page, title, date, source, lang FROM pages ORDER BY {first}{NEWEST_FIRST}")
+        return map(PageRecord._make, rows)
+
+    def counts(self, expression: str) -> dict:
+        """The number of pages for each value of a column expression ("source", "substr(date, 1, 7)")."""
+        return dict(self.connection.execute(f"SELECT {expression}, count(*) FROM pages GROUP BY 1"))
+
+    def site_entry(self, name: str) -> tuple[str, str] | None:
+        """The recorded (key, file identity) of a site file."""
+        return self.connection.execute("SELECT key, written FROM site WHERE name = ?", (name,)).fetchone()
+
+    def record_site(self, name: str, key: str, written: str) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO site VALUES (?, ?, ?)", (name, key, written))
+
+    def site_files(self) -> list[tuple[str, str]]:
+        """(name, file identity) of every site file recorded."""
+        return self.connection.execute("SELECT name, written FROM site").fetchall()
+
+    def forget_site(self, name: str) -> None:
+        self.connection.execute("DELETE FROM site WHERE name = ?", (name,))
+
+    def site_is_current(self, out_dir: Path, fingerprint: str) -> bool:
+        """Whether the site needs no work: no page listed differently, the same renderer, every site file as written."""
+        made_with = self.connection.execute("SELECT value FROM settings WHERE name = 'site'").fetchone()
+        return (not self.listing_changed and made_with == (fingerprint,)
+                and all(identity_of(out_dir / name) == written for name, written in self.site_files()))
+
+    def site_made(self, fingerprint: str) -> None:
+        """Record that the site is whole, made with this renderer."""
+        self.connection.execute("INSERT OR REPLACE INTO settings VALUES ('site', ?)", (fingerprint,))
+        self.listing_changed = False
+
+
+def plan_renders(inputs: list[str], pages: list[str], manifest: Manifest, out_dir: Path, fingerprint: str,
+                 max_size: int) -> tuple[list[tuple[str, str]], int]:
+    """The (input, page name) pairs to render, in input order, and the number of unchanged pages.
+
+    A page is unchanged when its manifest entry is sound, its input's bytes hash as recorded and the
+    file is still the one recorded. Settled before any worker starts: an unchanged file is never
+    decoded or parsed, and a run with nothing to do starts no pool.
+    """
+    todo: list[tuple[str, str]] = []
+    unchanged = 0
+    folder = os.fspath(out_dir)
+    for path, name in zip(inputs, pages):
+        known = manifest.entry(name)
+        if known and known[1] == identity_of(os.path.join(folder, name)) and known[0] == content_hash(path, fingerprint, max_size):
+            manifest.keep(name)
+            unchanged += 1
+        else:
+            todo.append((path, name))
+    return todo, unchanged
+
+
+# ---------------------------------------------------------------------------
+# Site: index pages, archive, sources, languages, search
+# ---------------------------------------------------------------------------
+
+class SiteError(Exception):
+    """A page of the site cannot be made (its template breaks): the message names the page and the template."""
+
+
+class SiteFacts(typing.NamedTuple):
+    """What every page of the site shows or links to, counted once a run."""
+
+    total: int
+    lang: str
+    ui: dict
+    months: dict  # "2024-03" (None: undated) -> number of pages
+    sources: dict  # source (None: none given) -> number of pages
+    langs: dict  # language -> number of pages
+
+
+class SitePage(typing.NamedTuple):
+    """One file of the site: its name in the output folder, its template ("": a catalogue shard) and context."""
+
+    name: str
+    template: str
+    context: dict
+
+
+def site_facts(manifest: Manifest) -> SiteFacts:
+    """The counts of the manifest's pages, and the site's language: the pages' own when they share one."""
+    langs = manifest.counts("lang")
+    lang = next(iter(langs)) if len(langs) == 1 else "und"
+    ui = ui_text(lang)
+    ui = {**ui, **SITE_TEXT[next(key for key, text in UI_TEXT.items() if text is ui)]}
+    return SiteFacts(sum(langs.values()), lang, ui, manifest.counts("substr(date, 1, 7)"), manifest.counts("source"), langs)
+
+
+def chunks(items, size: int):
+    """Lists of up to size items of an iterable, in order."""
+    iterator = iter(items)
+    return iter(lambda: list(itertools.islice(iterator, size)), [])
+
+
+def pages_needed(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def index_page_name(number: int) -> str:
+    """The file of the newest-first index's page number: index.html, then index/2.html, ..."""
+    return "index.html" if number == 1 else f"{SITE_FOLDER}/{number}.html"
+
+
+def paged_name(base: str, number: int) -> str:
+    """The file of a listing's page number: index/BASE.html, then index/BASE-2.html, ..."""
+    return f"{SITE_FOLDER}/{base}.html" if number == 1 else f"{SITE_FOLDER}/{base}-{number}.html"
+
+
+def group_base(kind: str, value: str) -> str:
+    """The file name base of a source's or a language's pages: readable, and distinct even where case is not."""
+    slug = UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", value)).strip("._-")[:40]
+    return f"{kind}-{slug}-{hashlib.sha1(value.encode('utf-8')).hexdigest()[:8]}"
+
+
+def link(here: str, target: str) -> str:
+    """The relative URL from one file of the output folder to another (each at most one folder deep)."""
+    if "/" not in here:
+        return target
+    folder = here[: here.index("/") + 1]
+    return target[len(folder):] if target.startswith(folder) else "../" + target
+
+
+def shortened(text: str, limit: int = LISTED_TITLE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def month_label(month: str, ui: dict) -> str:
+    year, number = month[:4], int(month[5:7])
+    return ui["month"].format(y=year, m=number, name=MONTH_NAMES[number - 1])
+
+
+def listed(records: list[PageRecord], here: str) -> list[PageRecord]:
+    """Records as a listing at `here` shows them: links relative to it, titles at most LISTED_TITLE_LIMIT long."""
+    root = "../" if "/" in here else ""
+    return [PageRecord(root + href, shortened(title), date, source, lang) for href, title, date, source, lang in records]
+
+
+def site_nav(here: str, facts: SiteFacts) -> list[dict]:
+    """The links along the top of every site page; none for a site of one article."""
+    if facts.total < 2:
+        return []
+    targets = ["index.html", f"{SITE_FOLDER}/archive.html", f"{SITE_FOLDER}/sources.html"]
+    targets += [f"{SITE_FOLDER}/languages.html"] if len(facts.langs) > 1 else []
+    labels = [facts.ui["index"], facts.ui["archive"], facts.ui["sources"], facts.ui["languages"]][:len(targets)]
+    targets.append(f"{SITE_FOLDER}/search.html")
+    labels.append(facts.ui["search"])
+    return [{"label": label, "href": link(here, target), "current": here == target} for label, target in zip(labels, targets)]
+
+
+def pagination(number: int, count: int, name_of: Callable[[int], str], here: str, ui: dict) -> dict | None:
+    """Links to a listing's other pages: newer, older, the first, the last and two either side; None for one page."""
+    if count == 1:
+        return None
+    pages: list[dict | None] = []
+    last = 0
+    for n in sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)}):
+        if n > last + 1:
+            pages.append(None)  # a gap: "…"
+        pages.append({"number": n, "href": link(here, name_of(n)), "current": n == number})
+        last = n
+    return {"number": number, "count": count, "label": ui["page"].format(n=number, m=count), "pages": pages,
+            "newer": link(here, name_of(number - 1)) if number > 1 else None,
+            "older": link(here, name_of(number + 1)) if number < count else None}
+
+
+def site_context(here: str, facts: SiteFacts) -> dict:
+    """What every template of the site gets."""
+    return {"lang": facts.lang, "ui": facts.ui, "generator": f"render.py {__version__}", "total": facts.total,
+            "nav": site_nav(here, facts), "site_css": True, "remote_images": False}
+
+
+def index_pages(manifest: Manifest, facts: SiteFacts):
+    """index.html and index/2.html, ...: every article, newest first, INDEX_PAGE_SIZE a page."""
+    count = pages_needed(facts.total, INDEX_PAGE_SIZE)
+    for number, records in enumerate(chunks(manifest.ordered(), INDEX_PAGE_SIZE), 1):
+        here = index_page_name(number)
+        yield SitePage(here, "index.html", {**site_context(here, facts), "heading": facts.ui["index"], "count": facts.total,
+                                            "entries": listed(records, here),
+                                            "pagination": pagination(number, count, index_page_name, here, facts.ui)})
+
+
+def listing_pages(groups, counts: dict, base_of: Callable, label_of: Callable, facts: SiteFacts):
+    """The pages of each group of articles (groups: (value, records) in order), LIST_PAGE_SIZE a page."""
+    for value, records in groups:
+        base = base_of(value)
+        count = pages_needed(counts[value], LIST_PAGE_SIZE)
+        for number, chunk in enumerate(chunks(records, LIST_PAGE_SIZE), 1):
+            here = paged_name(base, number)
+            yield SitePage(here, "list.html", {
+                **site_context(here, facts), "heading": label_of(value), "count": counts[value],
+                "entries": listed(chunk, here),
+                "pagination": pagination(number, count, functools.partial(paged_name, base), here, facts.ui)})
+
+
+def archive_pages(manifest: Manifest, facts: SiteFacts):
+    """The archive: years and months with their counts, then one listing a month (and one of the undated)."""
+    here = f"{SITE_FOLDER}/archive.html"
+    years: dict[str, list[str]] = {}
+    for month in sorted((m for m in facts.months if m), reverse=True):
+        years.setdefault(month[:4], []).append(month)
+    sections = [{"heading": facts.ui["year"].format(y=year), "id": f"y{year}", "count": sum(facts.months[m] for m in months),
+                 "groups": [{"label": month_label(m, facts.ui), "href": link(here, paged_name(m, 1)), "count": facts.months[m]}
+                            for m in months]} for year, months in years.items()]
+    if None in facts.months:
+        sections.append({"heading": None, "id": None, "count": None, "groups": [
+            {"label": facts.ui["undated"], "href": link(here, paged_name("undated", 1)), "count": facts.months[None]}]})
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["archive"], "count": facts.total,
+                                         "sections": sections, "pagination": None})
+    months = itertools.groupby(manifest.ordered(), key=lambda r: r.date[:7] if r.date else None)
+    yield from listing_pages(months, facts.months, lambda m: m or "undated",
+                             lambda m: month_label(m, facts.ui) if m else facts.ui["undated"], facts)
+
+
+def source_pages(manifest: Manifest, facts: SiteFacts):
+    """The list of sources with their counts (most articles first), then one listing a source."""
+    ordered = sorted(facts.sources.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    count = pages_needed(len(ordered), GROUP_PAGE_SIZE)
+    base_of = functools.partial(group_base, "source")
+    for number, chunk in enumerate(chunks(ordered, GROUP_PAGE_SIZE), 1):
+        here = paged_name("sources", number)
+        groups = [{"label": facts.ui["no_source"] if source is None else source, "href": link(here, paged_name(
+            "no-source" if source is None else base_of(source), 1)), "count": n} for source, n in chunk]
+        yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["sources"], "count": facts.total,
+                                             "pagination":
+                                             pagination(number, count, functools.partial(paged_name, "sources"), here, facts.ui),
+                                             "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
+    groups = itertools.groupby(manifest.ordered("source"), key=operator.attrgetter("source"))
+    yield from listing_pages(groups, facts.sources, lambda s: "no-source" if s is None else base_of(s),
+                             lambda s: facts.ui["no_source"] if s is None else s, facts)
+
+
+def language_pages(manifest: Manifest, facts: SiteFacts):
+    """Where the articles are in several languages: the languages with their counts, then one listing each."""
+    if len(facts.langs) < 2:
+        return
+    here = f"{SITE_FOLDER}/languages.html"
+    base_of = functools.partial(group_base, "lang")
+    groups = [{"label": LANGUAGE_NAMES.get(lang, lang), "href": link(here, paged_name(base_of(lang), 1)), "count": n}
+              for lang, n in sorted(facts.langs.items(), key=lambda item: (-item[1], item[0]))]
+    yield SitePage(here, "groups.html", {**site_context(here, facts), "heading": facts.ui["languages"], "count": facts.total,
+                                         "pagination": None,
+                                         "sections": [{"heading": None, "id": None, "count": None, "groups": groups}]})
+    groups = itertools.groupby(manifest.ordered("lang"), key=operator.attrgetter("lang"))
+    yield from listing_pages(groups, facts.langs, base_of, lambda lang: LANGUAGE_NAMES.get(lang, lang), facts)
+
+
+def search_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
+    """The search page, and the catalogue it reads: CATALOGUE_SHARD_SIZE articles a script, newest first."""
+    here = f"{SITE_FOLDER}/search.html"
+    environment = template_environment(templates)
+    script = environment.loader.get_source(environment, "search.js")[0]
+    yield SitePage(here, "search.html", {**site_context(here, facts), "shards": pages_needed(facts.total, CATALOGUE_SHARD_SIZE),
+                                         "script": script, "script_hash": csp_hash(script)})
+    for number, records in enumerate(chunks(manifest.ordered(), CATALOGUE_SHARD_SIZE), 1):
+        yield SitePage(f"{SITE_FOLDER}/catalogue-{number}.js", "", {"number": number, "records": records})
+
+
+def site_pages(manifest: Manifest, facts: SiteFacts, templates: Path | None):
+    """Every file of the site; beyond index.html only for a site of two articles or more."""
+    yield from index_pages(manifest, facts)
+    if facts.total > 1:
+        yield from archive_pages(manifest, facts)
+        yield from source_pages(manifest, facts)
+        yield from language_pages(manifest, facts)
+        yield from search_pages(manifest, facts, templates)
+
+
+def site_template_contexts(templates: Path | None) -> dict[str, set]:
+    """The variables each template of the site is given, by template (from a site of two articles in two languages)."""
+    manifest = Manifest.connect(":memory:")
+    for page, lang in (("a.html", "en"), ("b.html", "fr")):
+        manifest.record(page, "", "", {"title": page, "date": "2024-03-03", "source": "A source", "lang": lang})
+    contexts: dict[str, set] = {}
+    for page in site_pages(manifest, site_facts(manifest), templates):
+        if page.template:
+            contexts.setdefault(page.template, set(page.context))
+    manifest.close()
+    return contexts
+
+
+def catalogue_script(number: int, records: list[PageRecord]) -> str:
+    """A shard of the search catalogue: catalogueShard(N, [sources, rows]), a row [title, page stem, day, source index]."""
+    sources: dict[str, int] = {}
+    rows = [[shortened(r.title), r.href[:-5], (r.date or "")[:10], -1 if r.source is None else sources.setdefault(r.source, len(sources))]
+            for r in records]
+    data = json.dumps([list(sources), rows], ensure_ascii=False, separators=(",", ":"))
+    # JSON allows U+2028 and U+2029 in strings; scripts older than ES2019 do not.
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"catalogueShard({number},{data});\n"
+
+
+def site_page_key(page: SitePage, fingerprint: str) -> str:
+    """A hash of everything a site file shows: it is written again only when this changes."""
+    data = json.dumps([page.name, page.template, page.context], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256((fingerprint + data).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def site_page_text(page: SitePage, templates: Path | None) -> str:
+    if not page.template:
+        return catalogue_script(page.context["number"], page.context["records"])
+    context = page.context
+    if "script" in context:  # the search page's own script, as it is: its hash is in the page's policy
+        import markupsafe
+
+        context = {**context, "script": markupsafe.Markup(context["script"])}
+    return template_environment(templates).get_template(page.template).render(context)
+
+
+def write_site(out_dir: Path, manifest: Manifest, templates: Path | None = None, fingerprint: str = "") -> int:
+    """Write the site's files that changed since the last run and remove those no longer made; how many were written.
+
+    A file is written again only when what it shows (its key) changed or it is not the file recorded.
+    Removed: only files the manifest recorded, still as they were written. When no page changed what
+    the site shows of it, nothing is worked out at all.
+    """
+    if manifest.site_is_current(out_dir, fingerprint):
+        return 0
+    facts = site_facts(manifest)
+    if facts.total == 0:
+        return 0
+    folder = out_dir / SITE_FOLDER
+    made: set[str] = set()
+    written, folder_ready = 0, False
+    for page in site_pages(manifest, facts, templates):
+        made.add(page.name)
+        key = site_page_key(page, fingerprint)
+        path = out_dir / page.name
+        if manifest.site_entry(page.name) == (key, identity_of(path)):
+            continue
+        if path.parent == folder and not folder_ready:
+            if folder.is_symlink():
+                raise OSError(errno.ELOOP, "is a link; the site is never written through one", str(folder))
+            folder.mkdir(exist_ok=True)
+            folder_ready = True
+        try:
+            text = site_page_text(page, templates)
+        except Exception as error:  # a user's template that breaks while it renders: one line naming it
+            problem = template_error(error)
+            if problem is None:
+                raise
+            raise SiteError(f"{path}: {problem}") from None
+        manifest.record_site(page.name, key, write_atomic(path, text))
+        written += 1
+    for name, recorded in manifest.site_files():
+        if name not in made:
+            if SITE_FILE.fullmatch(name) and identity_of(out_dir / name) == recorded:
+                (out_dir / name).unlink()
+            manifest.forget_site(name)
+    manifest.site_made(fingerprint)
+    return written
+
+
+def site_clash(out_dir: Path, inputs: list[str]) -> str | None:
+    """The input that one of the site's own files in out_dir (index pages, manifest) would overwrite, if any (links followed)."""
+    own = [out_dir / "index.html", out_dir / MANIFEST_NAME, out_dir / LEGACY_MANIFEST_NAME]
+    with contextlib.suppress(OSError):
+        own += [Path(entry.path) for entry in os.scandir(out_dir / SITE_FOLDER)]
+    own_files = set()
+    for path in own:
+        try:
+            info = os.stat(path)
+            own_files.add((info.st_dev, info.st_ino))
+        except OSError:
+            pass  # not there yet: no input can be it
+    if not own_files:
+        return None
+    for path in inputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in own_files:
+            return path
+    return None
 
 
 # ---------------------------------------------------------------------------
 # Batch: the work of worker processes
 # ---------------------------------------------------------------------------
 
-
 @dataclass(frozen=True)
 class Job:
-    """One document to render, with everything a worker needs."""
+    """One document to render or analyse, with everything a worker needs."""
 
     path: Path
-    output: Path | None  # None: analyse only (--json)
+    output: Path | None  # the page's file, or STDIO; None: analyse only (--json, --jsonl), the record sent back as JSON text
     options: Options
     templates: Path | None
     fingerprint: str = ""
+    page: str = ""  # the page's file name, which an analysed document's record names
+    indent: int | None = None  # --json's indent; None: one compact line (--jsonl)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -3488,6 +4111,13 @@ def reads_as_markdown(path: Path, options: Options) -> bool:
     if options.source_format is not None:
         return options.source_format == "markdown"
     return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def record_text(record: dict, indent: int | None) -> str:
+    """A --jsonl line (compact, no newline) or a --json array element (indented as inside the array)."""
+    if indent is None:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return " " * indent + json.dumps(record, ensure_ascii=False, indent=indent).replace("\n", "\n" + " " * indent)
 
 
 def run_job(job: Job) -> dict:
@@ -3506,15 +4136,16 @@ def run_job(job: Job) -> dict:
             article = dataclasses.replace(article, warnings=article.warnings + tuple(missing))
         notes = [f"{input_label(job.path)}: {w['message']}" for w in article.warnings if w["kind"] == "image"]
         if job.output is None:
-            return {"status": "ok", "meta": article.to_json(), "warnings": notes}
+            record = {"input": str(job.path), "page": job.page, **article.to_json()}
+            return {"status": "ok", "text": record_text(record, job.indent), "warnings": notes}
         digest = input_hash(data, job.fingerprint)
-        write_page(job.output, render_page(article, job.templates, job.options))
+        written = write_page(job.output, render_page(article, job.templates, job.options))
         if job.output == STDIO:
             notes += [f"{STDIN_NAME}: image {relative} is not copied: the page went to standard output" for _, relative in images]
         else:
             notes += [f"{input_label(job.path)}: {problem}" for problem in copy_images(images, job.output.parent)]
-        # Only what the index and the manifest need goes back to the main process, never the page.
-        return {"status": "ok", "meta": index_fields(article), "hash": digest, "warnings": notes}
+        # Only what the site and the manifest need goes back to the main process, never the page.
+        return {"status": "ok", "meta": index_fields(article), "hash": digest, "written": written, "warnings": notes}
     except DocumentError as error:
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {error}")}
     except OSError as error:
@@ -3524,6 +4155,18 @@ def run_job(job: Job) -> dict:
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
         problem = template_error(error) or f"internal error: {type(error).__name__}: {error}"
         return {"status": "error", "message": one_line(f"{input_label(job.path)}: {problem}")}
+
+
+def run_chunk(jobs: list[Job]) -> list[dict]:
+    return [run_job(job) for job in jobs]
+
+
+def growing_chunks(jobs, size: int):
+    """Lists of 1, 2, 4, ... jobs up to size each: the first result comes back after one document, not size."""
+    step = 1
+    while chunk := list(itertools.islice(jobs, step)):
+        yield chunk
+        step = min(2 * step, size)
 
 
 def input_label(path: Path) -> str:
@@ -3539,7 +4182,9 @@ def one_line(message: str) -> str:
 def run_jobs(jobs, workers: int, total: int | None = None):
     """Results in input order, from a process pool when the batch is worth one.
 
-    jobs may be a list or, with total given, an iterator: the pool takes jobs as workers free up.
+    jobs may be a list or, with total given, an iterator. A few chunks a worker are in flight at
+    most: neither jobs nor results pile up in memory, however many there are and however slowly
+    the results are read.
     """
     if total is None:
         jobs = list(jobs)
@@ -3547,6 +4192,7 @@ def run_jobs(jobs, workers: int, total: int | None = None):
     if workers <= 1 or total < 4:
         yield from map(run_job, jobs)
         return
+    import collections
     import multiprocessing
 
     jobs = iter(jobs)
@@ -3558,8 +4204,15 @@ def run_jobs(jobs, workers: int, total: int | None = None):
             template_environment(first.templates).get_template("page.html")
         except Exception:  # noqa: BLE001 - a broken template is reported by each job, as without the warm-up
             pass
-    with context.Pool(min(workers, total)) as pool:
-        yield from pool.imap(run_job, itertools.chain([first], jobs), chunksize=max(1, min(32, total // (workers * 8))))
+    workers = min(workers, total)
+    with context.Pool(workers) as pool:
+        pending: collections.deque = collections.deque()
+        for chunk in growing_chunks(itertools.chain([first], jobs), max(1, min(32, total // (workers * 8)))):
+            pending.append(pool.apply_async(run_chunk, (chunk,)))
+            if len(pending) > 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 # ---------------------------------------------------------------------------
@@ -3574,6 +4227,7 @@ EPILOG = DEFAULT_RUN_EXAMPLE + """\
   python render.py - < dump.txt > page.html             read standard input, write the page to standard output
   python render.py --from markdown - -o note.html < note   standard input read as Markdown
   python render.py --json a.txt b.md     print the parsed metadata and sections as JSON
+  python render.py --jsonl corpus/ | jq -c '{page, title}'   one JSON object a line, as each document is done
   curl -s URL | python render.py --json -     the same for standard input
   python render.py --script simplified seeds/  convert Traditional text to Simplified
   python render.py --templates mytheme/  use mytheme/page.html (others from the built-in set)
@@ -3614,8 +4268,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "the rest and standard input are text), e.g. --from markdown")
     parser.add_argument("--remote-images", action="store_true",
                         help="let pages load https:// images (the page's Content-Security-Policy blocks them otherwise)")
-    parser.add_argument("--json", action="store_true",
-                        help="print a JSON array of parsed documents instead of writing pages")
+    records = parser.add_mutually_exclusive_group()
+    records.add_argument("--json", action="store_true",
+                         help="print a JSON array of parsed documents instead of writing pages")
+    records.add_argument("--jsonl", action="store_true",
+                         help="print one compact JSON object a line, as each document is parsed, instead of writing pages")
     parser.add_argument("--open", action="store_true", help="open the rendered page (or the index) in a browser")
     parser.add_argument("--templates", type=Path, metavar="DIR",
                         help="folder of Jinja2 templates overriding the built-in page.html / index.html")
@@ -3653,26 +4310,34 @@ def warning_lines(result: dict) -> None:
         warning_line(message)
 
 
-def load_manifest(out_dir: Path) -> dict:
-    try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+def clock_text(seconds: int) -> str:
+    """A duration as h:mm:ss or m:ss."""
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def rate_text(rate: float) -> str:
+    """Documents a second, with a decimal below ten: "0.5 docs/s", "812 docs/s"."""
+    return f"{rate:.1f} docs/s" if rate < 10 else f"{rate:.0f} docs/s"
 
 
 class Progress:
-    """A one-line progress report on an interactive stderr: done/total, rate, time left.
+    """A one-line progress report on an interactive stderr: documents done of those to render.
 
-    Redrawn at most ten times a second; nothing at all when stderr is not a terminal or with -q.
+    The rate and the time left join it once SETTLED documents are done and a second has passed:
+    earlier figures say more about start-up than about the run. Redrawn at most ten times a second;
+    nothing at all when the stream is not a terminal or with -q.
     """
 
-    def __init__(self, total: int, enabled: bool):
+    SETTLED = 10
+
+    def __init__(self, total: int, enabled: bool, stream=None, clock: Callable[[], float] | None = None):
         import time
 
-        self.clock, self.total, self.done = time.monotonic, total, 0
+        self.stream = stream or sys.stderr
+        self.clock = clock or time.monotonic
+        self.total, self.done = total, 0
         self.start = self.shown = self.clock()
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+        self.enabled = enabled and total > 1 and self.stream.isatty()
 
     def step(self) -> None:
         self.done += 1
@@ -3682,13 +4347,12 @@ class Progress:
         if now - self.shown < 0.1 and self.done != self.total:
             return
         self.shown = now
-        rate = self.done / max(now - self.start, 1e-6)
-        left = round((self.total - self.done) / rate)
-        eta = f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}" if left >= 3600 else f"{left // 60}:{left % 60:02d}"
-        sys.stderr.write(f"\r{self.done}/{self.total}  {rate:.0f} docs/s  {eta} left \x1b[K")
-        if self.done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        line = f"{self.done}/{self.total}"
+        if self.done >= self.SETTLED and now - self.start >= 1:
+            rate = self.done / (now - self.start)
+            line += f"  {rate_text(rate)}  {clock_text(round((self.total - self.done) / rate))} left"
+        self.stream.write(f"\r{line} \x1b[K" + ("\n" if self.done == self.total else ""))
+        self.stream.flush()
 
 
 def output_folder_problem(out_dir: Path) -> str | None:
@@ -3702,70 +4366,6 @@ def output_folder_problem(out_dir: Path) -> str | None:
     return None if os.access(out_dir, os.W_OK) else "output folder is not writable"
 
 
-def plan_renders(inputs: list[Path], names: dict[Path, str], manifest: dict, out_dir: Path, fingerprint: str,
-                 max_size: int) -> tuple[list[tuple[str, dict | None]], list[Path]]:
-    """(page name, manifest entry when unchanged) for each input in order, and the inputs to render.
-
-    Unchanged inputs are settled here, from their bytes' hash, before any worker starts: an
-    unchanged file is never decoded or parsed, and a run with nothing to do starts no pool.
-    """
-    existing = set(os.listdir(out_dir)) if manifest else set()
-    plan: list[tuple[str, dict | None]] = []
-    changed: list[Path] = []
-    for path in inputs:
-        name = names[path]
-        previous = manifest.get(name)
-        if isinstance(previous, dict) and name in existing and previous.get("hash") == content_hash(path, fingerprint, max_size):
-            plan.append((name, previous))
-        else:
-            plan.append((name, None))
-            changed.append(path)
-    return plan, changed
-
-
-def index_clash(out_dir: Path, inputs: list[Path]) -> Path | None:
-    """The input that out_dir's index.html or manifest would overwrite, if any (links followed)."""
-    own_files = set()
-    for name in ("index.html", MANIFEST_NAME):
-        try:
-            info = os.stat(out_dir / name)
-            own_files.add((info.st_dev, info.st_ino))
-        except OSError:
-            pass  # not there yet: no input can be it
-    if not own_files:
-        return None
-    for path in inputs:
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in own_files:
-            return path
-    return None
-
-
-def write_index(out_dir: Path, manifest: dict, clash: Path | None, templates: Path | None) -> list | None:
-    """Write index.html and the manifest (page name to PageRecord); the records, or None when not written."""
-    records = list(manifest.values())
-    if clash is not None:  # never written over an input
-        error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
-        return None
-    try:
-        # Both streamed to disk as they are made: a batch's memory never holds the whole index.
-        write_atomic(out_dir / "index.html", index_chunks(records, templates))
-        write_atomic(out_dir / MANIFEST_NAME, manifest_chunks(manifest))
-    except OSError as error:
-        error_line(f"{out_dir / 'index.html'}: cannot write: {error.strerror or error}")
-        return None
-    except Exception as error:  # a user's index.html that breaks while it renders
-        problem = template_error(error)
-        if problem is None:
-            raise
-        error_line(f"{out_dir / 'index.html'}: {problem}")
-        return None
-    return records
-
-
 def page_target(output: Path | None, stdin: bool) -> Path | None:
     """Where a one-page run writes (a file, or STDIO for standard output); None for a run into a folder."""
     if output is None:
@@ -3775,7 +4375,7 @@ def page_target(output: Path | None, stdin: bool) -> Path | None:
     return output / f"{STDIN_NAME}.html" if stdin else None
 
 
-def render_one_page(inputs: list[Path], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
+def render_one_page(inputs: list[str], failed: int, target: Path, args: argparse.Namespace, options: Options) -> int:
     """Render the one input into target, a file or standard output: no index, no manifest."""
     if failed:  # the input named is missing, already reported
         return 1
@@ -3788,7 +4388,7 @@ def render_one_page(inputs: list[Path], failed: int, target: Path, args: argpars
         if problem:
             error_line(f"{target.parent}: {problem}")
             return 1
-    result = run_job(Job(inputs[0], target, options, args.templates))
+    result = run_job(Job(Path(inputs[0]), target, options, args.templates))
     if result["status"] == "error":
         error_line(result["message"])
         return 1
@@ -3815,6 +4415,126 @@ def open_in_browser(page: Path) -> None:
         warning_line(f"--open: no browser could be started; open {page.resolve()} yourself")
 
 
+def print_records(inputs: list[str], failed: int, options: Options, args: argparse.Namespace) -> int:
+    """--json and --jsonl: each document's record on stdout as it is done, in input order, by the workers of -j.
+
+    Each record names its input (as given) and its page (the name a render gets). A document that
+    fails is one line on stderr; the others are still printed. When the reader goes away, the run
+    ends quietly.
+    """
+    pages = page_names(inputs)
+    indent = 2 if args.json else None
+    jobs = (Job(Path(path), None, options, args.templates, page=page, indent=indent) for path, page in zip(inputs, pages))
+    results = run_jobs(jobs, args.jobs, total=len(pages))
+    out = sys.stdout.buffer
+    printed = 0
+    try:
+        if args.json:
+            out.write(b"[")
+        for result in results:
+            if result["status"] == "error":
+                error_line(result["message"])
+                failed += 1
+                continue
+            warning_lines(result)
+            separator = ("\n" if printed == 0 else ",\n") if args.json else ""
+            out.write((separator + result["text"] + ("" if args.json else "\n")).encode("utf-8"))
+            out.flush()
+            printed += 1
+        if args.json:
+            out.write(b"\n]\n" if printed else b"]\n")
+        out.flush()
+    except BrokenPipeError:
+        results.close()  # the workers stop here; command() ends the run quietly
+        raise
+    return 1 if failed else 0
+
+
+def summary_line(rendered: int, failed: int, unchanged: int, out_dir: Path, seconds: float, written: int,
+                 site_failed: bool = False) -> str:
+    """The run's last line: what became of the documents (a failed site counts as a failure), how fast, and
+    how many of the site's files were written."""
+    documents = rendered + failed + unchanged
+    return (f"rendered {rendered}, failed {failed + site_failed}, unchanged {unchanged} -> {out_dir} ({documents} document"
+            f"{'' if documents == 1 else 's'} in {seconds:.1f} s, {rate_text(documents / max(seconds, 0.001))}; "
+            f"{written} index file{'' if written == 1 else 's'} written)")
+
+
+def render_to_folder(inputs: list[str], failed: int, out_dir: Path, options: Options, args: argparse.Namespace) -> int:
+    """Render the documents into out_dir, record them in its manifest, bring its site up to date; the exit status."""
+    import sqlite3
+    import time
+
+    started = time.monotonic()
+    if not inputs:  # nothing to render: the folder's manifest and site stay as they are
+        if not args.quiet:
+            print(summary_line(0, failed, 0, out_dir, time.monotonic() - started, 0), file=sys.stderr)
+        return 1
+    pages = page_names(inputs)
+    fingerprint = renderer_fingerprint(args.templates, options)
+    clash = site_clash(out_dir, inputs)
+    try:
+        # A manifest or index that is an input is never written: that run keeps its manifest in memory.
+        manifest, warning = Manifest.open(out_dir) if clash is None else (Manifest.connect(":memory:"), None)
+    except (ManifestError, OSError, sqlite3.Error) as error:
+        error_line(f"{error}" if isinstance(error, ManifestError) else f"{out_dir / MANIFEST_NAME}: {error}")
+        return 1
+    if warning:
+        warning_line(warning)
+    try:
+        if args.force:
+            todo, unchanged = list(zip(inputs, pages)), 0
+        else:
+            todo, unchanged = plan_renders(inputs, pages, manifest, out_dir, fingerprint, options.max_size)
+        if manifest.broken:
+            warning_line(f"{out_dir / MANIFEST_NAME}: {manifest.broken} entries of the wrong shape ignored; rendered again")
+        single = pages[0] if len(pages) == 1 else None
+        del pages
+        progress = Progress(len(todo), not args.quiet)
+        jobs = (Job(Path(path), out_dir / page, options, args.templates, fingerprint) for path, page in todo)
+        rendered, committed = 0, time.monotonic()
+        for (_, page), result in zip(todo, run_jobs(jobs, args.jobs, total=len(todo))):
+            progress.step()
+            if result["status"] == "error":
+                error_line(result["message"])
+                manifest.forget(page)
+                failed += 1
+            else:
+                warning_lines(result)
+                manifest.record(page, result["hash"], result["written"], result["meta"])
+                rendered += 1
+            if time.monotonic() - committed >= 1:  # a killed run loses at most a second of records: those pages render again
+                manifest.commit()
+                committed = time.monotonic()
+        written, site_failed = 0, False
+        if rendered + unchanged == 0:
+            pass  # nothing to list: the manifest and the site stay as the last run left them
+        elif clash is not None:
+            error_line(f"{clash}: is an input; the index and manifest of {out_dir} are not written")
+            site_failed = True
+        else:
+            manifest.prune()
+            manifest.commit()
+            try:
+                written = write_site(out_dir, manifest, args.templates, fingerprint)
+            except OSError as error:  # the file it was renamed to, rather than the temporary one
+                error_line(f"{error.filename2 or error.filename or out_dir}: cannot write: {error.strerror or error}")
+                site_failed = True
+            except SiteError as error:  # the pages stay rendered
+                error_line(str(error))
+                site_failed = True
+        manifest.close()
+    except sqlite3.Error as error:
+        error_line(f"{out_dir / MANIFEST_NAME}: {error}")
+        return 1
+    if not args.quiet:
+        print(summary_line(rendered, failed, unchanged, out_dir, time.monotonic() - started, written, site_failed),
+              file=sys.stderr)
+    if args.open and rendered + unchanged:
+        open_in_browser(out_dir / (single if single and rendered + unchanged == 1 else "index.html"))
+    return 1 if failed or site_failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.jobs < 1 or args.max_size < 1:
@@ -3829,7 +4549,7 @@ def main(argv: list[str] | None = None) -> int:
                       source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
-    if args.templates and not args.json:  # checked before any document is read
+    if args.templates and not (args.json or args.jsonl):  # checked before any document is read
         problem = template_problem(args.templates)
         if problem:
             error_line(problem)
@@ -3840,18 +4560,8 @@ def main(argv: list[str] | None = None) -> int:
     for path, reason in errors:
         error_line(f"{path}: {reason}")
 
-    if args.json:
-        results = [run_job(Job(path, None, options, args.templates)) for path in inputs]
-        documents = []
-        for result in results:
-            if result["status"] == "error":
-                error_line(result["message"])
-            else:
-                warning_lines(result)
-                documents.append(result["meta"])
-        json.dump(documents, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return 1 if errors or len(documents) < len(inputs) else 0
+    if args.json or args.jsonl:
+        return print_records(inputs, len(errors), options, args)
 
     target = page_target(args.output, stdin)
     if target is not None:
@@ -3863,48 +4573,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         error_line(f"{out_dir}: {problem}")
         if not args.quiet:
-            print(f"rendered 0, failed {len(inputs) + len(errors)} -> {out_dir}", file=sys.stderr)
+            print(summary_line(0, len(inputs) + len(errors), 0, out_dir, 0, 0), file=sys.stderr)
         return 1
-    names = output_names(inputs)
-    manifest = {} if args.force else load_manifest(out_dir)
-    fingerprint = renderer_fingerprint(args.templates, options)
-    plan, changed = plan_renders(inputs, names, manifest, out_dir, fingerprint, options.max_size)
-    clash = index_clash(out_dir, inputs)
-    # From here on only strings: an input's Path object (~0.4 KB) is made again when its job is.
-    todo = [(str(path), names[path]) for path in changed]
-    del inputs, names, changed
-    progress = Progress(len(plan), not args.quiet)
-    new_manifest, rendered, skipped, failed = {}, 0, 0, len(errors)
-    # Jobs are made as the pool takes them and results streamed back in input order: pages never
-    # come back to this process, only INDEX_FIELDS.
-    jobs = (Job(Path(path), out_dir / name, options, args.templates, fingerprint) for path, name in todo)
-    results = run_jobs(jobs, args.jobs, total=len(todo))
-    for name, unchanged in plan:
-        result = {"status": "skipped"} if unchanged is not None else next(results)
-        progress.step()
-        if result["status"] == "error":
-            error_line(result["message"])
-            failed += 1
-            continue
-        warning_lines(result)
-        if unchanged is not None:
-            skipped += 1
-            new_manifest[name] = PageRecord.of(name, unchanged.get("hash"), unchanged)
-        else:
-            rendered += 1
-            new_manifest[name] = PageRecord.of(name, result["hash"], result["meta"])
-    for _ in results:  # nothing is left; this closes the pool
-        pass
-    del plan, manifest, todo
-    records = write_index(out_dir, new_manifest, clash, args.templates) if new_manifest else []
-    failed += records is None
-    records = records or []
-    if not args.quiet:
-        extra = f", unchanged {skipped}" if skipped else ""
-        print(f"rendered {rendered}, failed {failed}{extra} -> {out_dir}", file=sys.stderr)
-    if args.open and records:
-        open_in_browser(out_dir / (records[0].href if len(records) == 1 else "index.html"))
-    return 1 if failed else 0
+    return render_to_folder(inputs, len(errors), out_dir, options, args)
 
 
 def command() -> int:

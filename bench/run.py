@@ -3,6 +3,8 @@
 
     python bench/run.py            # the full run (a few minutes on 2 cores), writes BENCHMARKS.md
     python bench/run.py --quick    # smaller corpora, for a quick look; writes nothing
+    python bench/run.py --site     # the site of 10,000 and 100,000 documents (about 15 minutes on 2 cores),
+                                   # writes its own section of BENCHMARKS.md; --site-sizes 10000 for one size
 
 Every figure is a ratio measured in this run on this machine; absolute times are context only.
 Corpora are generated into bench/work/ (git-ignored) from the seed document.
@@ -10,6 +12,7 @@ Corpora are generated into bench/work/ (git-ignored) from the seed document.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -152,7 +155,8 @@ def run_child(command: list[str], **kwargs) -> tuple[float, subprocess.Completed
 USAGE_OF = """
 import json, os, subprocess, sys, time
 start = time.perf_counter()
-process = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL)
+process = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL if os.environ.get("BENCH_DISCARD_STDOUT") else None)
 _, status, usage = os.wait4(process.pid, 0)
 seconds = time.perf_counter() - start
 with open(sys.argv[1], "w") as report:
@@ -161,11 +165,12 @@ with open(sys.argv[1], "w") as report:
 """
 
 
-def peak_rss(command: list[str], **kwargs) -> tuple[float, int, str, str, float]:
+def peak_rss(command: list[str], discard_stdout: bool = False) -> tuple[float, int, str, str, float]:
     """Wall time, peak RSS in KB, stdout, stderr and CPU seconds of a command and its reaped workers (wait4)."""
     report = WORK / "usage.json"
+    env = {**os.environ, "BENCH_DISCARD_STDOUT": "1"} if discard_stdout else None
     result = subprocess.run([sys.executable, "-c", USAGE_OF, str(report), *map(str, command)],
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL, **kwargs)
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
     usage = json.loads(report.read_text(encoding="utf-8"))
     if result.returncode != 0 or usage["status"] != 0:
         raise SystemExit(f"failed ({usage['status']}): {' '.join(map(str, command))}\n{result.stderr[-2000:]}")
@@ -378,6 +383,281 @@ def machine(render) -> dict:
 
 
 # ---------------------------------------------------------------------------
+# The site of a large corpus (issue 13): python bench/run.py --site
+# ---------------------------------------------------------------------------
+
+SITE_SOURCES = ["新華網", "人民網", "中央社", "Reuters", "Straits Wire", "湖北日報", "城市晚報", "Westbridge Council"]
+SITE_PLACES = ["湖北", "武漢", "宜昌", "荊州", "襄陽", "黃石", "十堰", "孝感", "恩施", "咸寧"]
+SITE_TOPICS = ["平安建設", "交通運輸", "醫療衛生", "教育招生", "城市更新", "農業生產", "文化旅遊", "生態環保"]
+SITE_WORDS = ["harbour", "council", "rail", "schools", "housing", "flood", "budget", "museum", "bridge", "market"]
+# The titles the search page is asked for: one two-character Chinese word and one English word that no
+# other title holds, in the oldest dated documents (the search reads the catalogue newest first: the
+# worst case).
+SITE_RARE = ("鷺鷥", "quokka")
+
+
+def site_document(i: int, n: int) -> tuple[str, str]:
+    """Document i of n for the site measurement: (file name, text), a distinct title, a date over six years, one of eight sources.
+
+    Two in three are Chinese dumps (.txt, the seed's body lines made particular to the document), one
+    in three English Markdown with front matter; one in fifty has no date.
+    """
+    day = (n - 1 - i) * 6 * 365 // max(n, 1)  # the higher i, the older
+    year, rest = 2019 + day // 365, day % 365
+    date = f"{year}-{rest // 31 % 12 + 1:02d}-{rest % 28 + 1:02d}" if i % 50 != 49 else None
+    source = SITE_SOURCES[i % len(SITE_SOURCES)]
+    rare = i in rare_documents(n)
+    if i % 3 != 2:
+        title = f"{SITE_PLACES[i % 10]}{SITE_TOPICS[i // 10 % 8]}第{i}期" + (f" {SITE_RARE[0]}" if rare else "")
+        _, body, _ = seed_parts()
+        lines = [distinct_line(line, i, j) for j, line in enumerate(body[:4])]
+        label = f"發布時間:{date} 09:30:00 " if date else ""
+        return f"site_{i:06d}.txt", "\n".join([title, "", f"{label}來源:{source}", ""] + lines) + "\n"
+    words = [SITE_WORDS[(i + k) % 10] for k in range(3)]
+    title = f"Report {i}: the {words[0]} and the {words[1]}" + (f" of the {SITE_RARE[1]}" if rare else "")
+    front = [f'title: "{title}"', f"source: {source}", "lang: en"] + ([f"date: {date}"] if date else [])
+    body = " ".join(f"The {w} story number {i} goes on for a while, as reports do." for w in words * 4)
+    return f"site_{i:06d}.md", "---\n" + "\n".join(front) + "\n---\n\n" + body + "\n\n" + body[::-1] + "\n"
+
+
+@functools.cache
+def rare_documents(n: int) -> tuple[int, int]:
+    """The oldest dated Chinese and English documents of n: the ones whose titles hold SITE_RARE."""
+    dated = [i for i in range(n - 1, max(n - 200, -1), -1) if i % 50 != 49]
+    return next(i for i in dated if i % 3 != 2), next(i for i in dated if i % 3 == 2)
+
+
+def make_site_corpus(folder: Path, n: int) -> Path:
+    name, text = site_document(n - 1, n)
+    if folder.is_dir() and (folder / name).is_file() and (folder / name).read_text(encoding="utf-8") == text \
+            and len(os.listdir(folder)) == n:
+        return folder  # made by this generator already
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        name, text = site_document(i, n)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def largest(paths, out: Path) -> tuple[int, str]:
+    """(bytes, name in the output folder) of the largest file."""
+    return max((path.stat().st_size, str(path.relative_to(out))) for path in paths)
+
+
+def bare_links_page(folder: Path, site: Path) -> Path:
+    """A bare list of 100 links to the site's pages: the yardstick for the browser's load times."""
+    names = sorted(p.name for p in site.glob("site_*.html"))[:100]
+    items = "".join(f'<li><a href="../{site.name}/{name}">{name}</a></li>\n' for name in names)
+    path = folder / "bare-100-links.html"
+    path.write_text(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>links</title></head>'
+                    f"<body><ul>\n{items}</ul></body></html>\n", encoding="utf-8")
+    return path
+
+
+LOAD_TIME = "() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }"
+
+
+def browser_figures(pages: dict[str, Path], search: Path, rounds: int = 7) -> dict | None:
+    """Median load time (ms, navigation start to the end of load) of each page in headless Chromium, and the
+    time the search page takes to show each rare title after it is typed (cold: the catalogue is read then)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+    figures: dict = {"load_ms": {}, "search_ms": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for name, path in pages.items():
+            times = []
+            for _ in range(rounds + 1):
+                page = browser.new_page()
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                times.append(page.evaluate(LOAD_TIME))
+                page.close()
+            figures["load_ms"][name] = statistics.median(times[1:])
+        for query in SITE_RARE:
+            page = browser.new_page()
+            page.goto(search.resolve().as_uri(), wait_until="load")
+            start = time.perf_counter()
+            page.fill("#q", query)
+            page.locator("#search-results a", has_text=query).first.wait_for(timeout=120_000)
+            figures["search_ms"][query] = (time.perf_counter() - start) * 1000
+            page.close()
+        browser.close()
+    return figures
+
+
+def first_line_seconds(command: list[str]) -> float:
+    """Seconds from starting a command to its first line on stdout (then the command is stopped)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    process.stdout.readline()
+    seconds = time.perf_counter() - start
+    process.stdout.close()  # the reader goes away, as with | head -1: the run ends quietly
+    process.wait()
+    return seconds
+
+
+def summary_of(stderr: str) -> str:
+    """The run's last line without the output folder (no machine paths in the report)."""
+    line = stderr.strip().splitlines()[-1]
+    counts, _, rest = line.partition(" -> ")
+    return counts + " " + rest[rest.index("("):]
+
+
+def measure_site(n: int, step) -> dict:
+    """Everything issue 13 asks of a site of n generated documents."""
+    corpus = make_site_corpus(WORK / f"site_corpus_{n}", n)
+    small = make_site_corpus(WORK / "site_corpus_1000", 1000)
+    out = WORK / f"site_{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    step(f"site of {n}: first run")
+    seconds, rss, _, stderr, cpu = peak_rss([*RENDER, "-o", str(out), str(corpus)])
+    result: dict = {"n": n, "first_run": {"seconds": seconds, "rss_kb": rss, "summary": summary_of(stderr)}}
+    index_pages = [out / "index.html", *(p for p in (out / "index").glob("*.html") if p.stem.isdigit())]
+    archive_pages = [p for p in (out / "index").glob("*.html") if p.stem[:1].isdigit() and not p.stem.isdigit()]
+    archive_pages += [out / "index" / "archive.html", *(out / "index").glob("undated*.html")]
+    source_pages = [*(out / "index").glob("source*.html"), *(out / "index").glob("no-source*.html")]
+    result["largest"] = {"index": largest(index_pages, out), "archive": largest(archive_pages, out),
+                         "source": largest(source_pages, out)}
+    catalogue = sorted((out / "index").glob("catalogue-*.js"))
+    result["catalogue"] = {"files": len(catalogue), "bytes": sum(p.stat().st_size for p in catalogue)}
+    result["site_files"] = len(list((out / "index").iterdir())) + 1
+
+    step(f"site of {n}: Chromium")
+    bare = bare_links_page(WORK, out)
+    pages = {kind: out / name for kind, (_, name) in result["largest"].items()}
+    result["browser"] = browser_figures({**pages, "bare 100 links": bare}, out / "index" / "search.html")
+
+    step(f"site of {n}: a run after one document changes")
+    name, text = site_document(n // 2, n)
+    changed = corpus / name
+    try:
+        changed.write_text(text.rstrip("\n") + " (revised)\n", encoding="utf-8")  # the last paragraph, not the title
+        body_seconds, _, _, body_stderr, _ = peak_rss([*RENDER, "-o", str(out), str(corpus)])
+        alone = WORK / "site_one"
+        shutil.rmtree(alone, ignore_errors=True)
+        (WORK / "site_one_input").mkdir(exist_ok=True)
+        shutil.copy(changed, WORK / "site_one_input" / name)
+        alone_seconds = min(run_child([*RENDER, "-q", "--force", "-o", str(alone), str(WORK / "site_one_input" / name)])[0]
+                            for _ in range(3))
+        retitled = text.replace("期", "期（更正）", 1) if name.endswith(".txt") else text.replace("Report", "Revised report", 1)
+        changed.write_text(retitled, encoding="utf-8")
+        title_seconds, _, _, title_stderr, _ = peak_rss([*RENDER, "-o", str(out), str(corpus)])
+    finally:
+        changed.write_text(text, encoding="utf-8")
+    run_child([*RENDER, "-q", "-o", str(out), str(corpus)])
+    result["one_change"] = {"body_seconds": body_seconds, "body_summary": summary_of(body_stderr),
+                            "title_seconds": title_seconds, "title_summary": summary_of(title_stderr),
+                            "one_document_alone_seconds": alone_seconds}
+
+    step(f"site of {n}: --jsonl")
+    result["jsonl_first_line"] = min(first_line_seconds([*RENDER, "--jsonl", str(corpus)]) for _ in range(3))
+    jsonl_seconds, jsonl_rss, _, _, _ = peak_rss([*RENDER, "--jsonl", str(corpus)], discard_stdout=True)
+    _, small_rss, _, _, _ = peak_rss([*RENDER, "--jsonl", str(small)], discard_stdout=True)
+    shutil.rmtree(WORK / f"site_pages_{n}", ignore_errors=True)
+    pages_seconds, _, _, _, _ = peak_rss([*RENDER, "-q", "-o", str(WORK / f"site_pages_{n}"), str(corpus)])
+    result["jsonl"] = {"seconds": jsonl_seconds, "rss_kb": jsonl_rss, "rss_kb_1000": small_rss, "pages_seconds": pages_seconds}
+    return result
+
+
+def site_report(results: list[dict]) -> str:
+    """The site table: one row per figure, one column per corpus size."""
+    sizes = [f"{r['n']:,} documents" for r in results]
+    rows: list[tuple[str, list[str], str]] = []
+
+    def row(name: str, cells: list[str], target: str = "") -> None:
+        rows.append((name, cells, target))
+
+    kb = "{:.0f} KB ({})".format
+    row("Largest index page", [kb(r["largest"]["index"][0] / 1024, r["largest"]["index"][1]) for r in results], "< 300 KB")
+    row("Largest archive page", [kb(r["largest"]["archive"][0] / 1024, r["largest"]["archive"][1]) for r in results], "< 300 KB")
+    row("Largest source page", [kb(r["largest"]["source"][0] / 1024, r["largest"]["source"][1]) for r in results], "< 300 KB")
+    row("Site files (pages and catalogue)", [f"{r['site_files']:,}; catalogue {r['catalogue']['files']} files, "
+                                             f"{r['catalogue']['bytes'] / 1e6:.1f} MB" for r in results])
+    if all(r["browser"] for r in results):
+        for kind in ("index", "archive", "source"):
+            row(f"Chromium load, largest {kind} page / bare list of 100 links",
+                [f"{r['browser']['load_ms'][kind] / r['browser']['load_ms']['bare 100 links']:.1f}× "
+                 f"({r['browser']['load_ms'][kind]:.0f} vs {r['browser']['load_ms']['bare 100 links']:.0f} ms)" for r in results])
+        for query in SITE_RARE:
+            row(f"Search finds the oldest title holding “{query}” (typed to shown, cold)",
+                [f"{r['browser']['search_ms'][query]:.0f} ms" for r in results])
+    row("Run after one document's text changes / that document rendered alone",
+        [f"{r['one_change']['body_seconds'] / r['one_change']['one_document_alone_seconds']:.1f}× "
+         f"({r['one_change']['body_seconds']:.2f} vs {r['one_change']['one_document_alone_seconds']:.2f} s; "
+         f"\"{r['one_change']['body_summary']}\")" for r in results], "≤ 2×")
+    row("Run after one document's title changes", [f"{r['one_change']['title_seconds']:.2f} s (\"{r['one_change']['title_summary']}\")"
+                                                    for r in results])
+    row("`--jsonl` first line", [f"{r['jsonl_first_line']:.2f} s" for r in results], "< 1 s")
+    row("`--jsonl` peak memory / 1,000 documents", [f"{r['jsonl']['rss_kb'] / r['jsonl']['rss_kb_1000']:.2f}× "
+                                                   f"({r['jsonl']['rss_kb'] / 1024:.0f} vs {r['jsonl']['rss_kb_1000'] / 1024:.0f} MB)"
+                                                   for r in results], "≤ 1.2×")
+    row("`--jsonl` total / rendering to pages", [f"{r['jsonl']['seconds'] / r['jsonl']['pages_seconds']:.2f}× "
+                                                 f"({r['jsonl']['seconds']:.1f} vs {r['jsonl']['pages_seconds']:.1f} s)" for r in results], "≤ 1.1×")
+    row("First run (pages and site)", [f"{r['first_run']['seconds']:.1f} s, peak {r['first_run']['rss_kb'] / 1024:.0f} MB"
+                                       for r in results])
+    lines = ["| Measure | " + " | ".join(sizes) + " | Target |", "|---|" + "---|" * len(sizes) + "---|"]
+    lines += [f"| {name} | " + " | ".join(cells) + f" | {target} |" for name, cells, target in rows]
+    return "\n".join(lines)
+
+
+SITE_METHOD = """\
+Corpora of generated documents (`site_document` in bench/run.py): two in three Chinese dumps with the
+seed's body lines made particular to each, one in three English Markdown documents with front
+matter; distinct titles, dates spread over six years (one in fifty undated), eight sources. Every
+command is the whole process (`python render.py ...`, default `--jobs`), timed from outside, with peak
+memory from `wait4`. Load times are Chromium's navigation timing (navigation start to the end of
+`load`), median of 7 loads after one, from `file://`, against a bare page of 100 links made in the
+same run. The search is timed from typing to the title shown, in a fresh page (the catalogue is read
+as the query needs it). "After one change": one document's text, then its title, changed and the
+folder rendered again; against the changed document rendered alone into an empty folder (best of 3).
+"""
+
+SITE_START, SITE_END = "<!-- site: python bench/run.py --site -->", "<!-- /site -->"
+
+
+def with_site_section(document: str, section: str) -> str:
+    """BENCHMARKS.md with its site section replaced (or added at the end)."""
+    block = f"{SITE_START}\n{section}\n{SITE_END}"
+    if SITE_START in document and SITE_END in document:
+        return document[: document.index(SITE_START)] + block + document[document.index(SITE_END) + len(SITE_END):]
+    return document.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def site_section(document: str) -> str:
+    """The site section of BENCHMARKS.md, markers included, or ''."""
+    if SITE_START in document and SITE_END in document:
+        return document[document.index(SITE_START): document.index(SITE_END) + len(SITE_END)]
+    return ""
+
+
+def run_site(sizes: list[int], output: Path | None, step) -> int:
+    take_snapshot()
+    WORK.mkdir(parents=True, exist_ok=True)
+    load = [round(x, 2) for x in os.getloadavg()]
+    results = [measure_site(n, step) for n in sizes]
+    table = site_report(results)
+    print(table)
+    if output is not None:
+        section = textwrap.dedent(f"""\
+            ## The site of a large corpus
+
+            Produced by `python bench/run.py --site` ({time.strftime('%Y-%m-%d', time.gmtime())}; load average at start {load},
+            at end {[round(x, 2) for x in os.getloadavg()]}).
+
+            """) + table + "\n\n" + SITE_METHOD + "\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```"
+        document = output.read_text(encoding="utf-8") if output.exists() else "# Benchmarks\n"
+        output.write_text(with_site_section(document, section), encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
 
@@ -505,6 +785,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small corpora; print the table, write nothing")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write the report")
+    parser.add_argument("--site", action="store_true", help="measure the site of large corpora instead (issue 13)")
+    parser.add_argument("--site-sizes", default="10000,100000", help="corpus sizes for --site (default: %(default)s)")
     args = parser.parse_args()
     n, large, runs, pandoc_files = (200, 1000, 5, 20) if args.quick else (1000, 10000, 15, 100)
     multiples = [1, 10, 100] if args.quick else [1, 10, 100, 1000]
@@ -513,6 +795,9 @@ def main() -> int:
 
     def step(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    if args.site:
+        return run_site([int(n) for n in args.site_sizes.split(",")], None if args.quick else args.output, step)
 
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     render = take_snapshot()
@@ -561,7 +846,8 @@ def main() -> int:
             {header}
 
             """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n" + extraction_section(args.output) + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
-        args.output.write_text(document, encoding="utf-8")
+        site = site_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+        args.output.write_text(document + ("\n" + site + "\n" if site else ""), encoding="utf-8")  # the --site figures stay
         print(f"wrote {args.output}", file=sys.stderr)
     return 0 if all(holds) else 1
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Regenerate the README's screenshots from the seed: docs/desktop.png, phone.png, dark.png, pinyin.png.
+"""Regenerate the README's screenshots: docs/desktop.png, phone.png, dark.png, pinyin.png, index.png, search.png.
 
     python docs/screenshots.py            # needs Debian's chromium (/usr/bin/chromium) and fonts-noto-cjk
 
-Renders seeds/000_39c074a8e03d8997.txt with render.py into a temporary folder and photographs the
-page in headless Chromium, driven by Playwright for Python; no browser is downloaded.
+Renders seeds/000_39c074a8e03d8997.txt (the article) and tests/fixtures/families/ (the site: its
+index and its search page with a query typed) with render.py into a temporary folder and
+photographs them in headless Chromium, driven by Playwright for Python; no browser is downloaded.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_39c074a8e03d8997.txt"
+FAMILIES = ROOT / "tests" / "fixtures" / "families"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--no-first-run", "--disable-sync"]
 
@@ -26,6 +28,13 @@ SHOTS = {
     "dark": ({"viewport": {"width": 1280, "height": 800}, "color_scheme": "dark"}, False),
     "pinyin": ({"viewport": {"width": 1280, "height": 800}}, True),
 }
+# name: page of the site, query typed into it
+SITE_SHOTS = {"index": ("index.html", None), "search": ("index/search.html", "城市")}
+
+
+def shoot(page, target: Path) -> None:
+    page.screenshot(path=str(target))  # the viewport: what a reader sees on opening the page
+    print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size // 1024} KB")
 
 
 def main() -> int:
@@ -40,6 +49,8 @@ def main() -> int:
         out = Path(tmp)
         subprocess.run([sys.executable, str(ROOT / "render.py"), str(SEED), "-o", str(out), "-q", "--force"], check=True)
         page_uri = (out / f"{SEED.stem}.html").as_uri()
+        site = out / "site"
+        subprocess.run([sys.executable, str(ROOT / "render.py"), str(FAMILIES), "-o", str(site), "-q"], check=True)
         args.output.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=LAUNCH_ARGS)
@@ -49,10 +60,17 @@ def main() -> int:
                 page.goto(page_uri, wait_until="load")
                 if pinyin:
                     page.get_by_role("checkbox", name="拼音").check()
-                target = args.output / f"{name}.png"
-                page.screenshot(path=str(target))  # the viewport: what a reader sees on opening the page
+                shoot(page, args.output / f"{name}.png")
                 context.close()
-                print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size // 1024} KB")
+            for name, (path, query) in SITE_SHOTS.items():
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                page.goto((site / path).as_uri(), wait_until="load")
+                if query:
+                    page.fill("#q", query)
+                    page.locator("#search-results li").first.wait_for()
+                shoot(page, args.output / f"{name}.png")
+                context.close()
             browser.close()
     return 0
 

@@ -12,7 +12,7 @@ input paths (shared storage), then pass its address:
     python examples/dask_render.py /shared/corpus/ /shared/site/ --scheduler tcp://scheduler:8786
 
 Only file names travel to the workers; each worker reads, renders and writes its pages and sends
-back the few fields the index needs. Every worker keeps one Markdown instance and one Jinja2
+back the few fields the index needs; the site's index pages are then written from them. Every worker keeps one Markdown instance and one Jinja2
 environment for all its documents.
 """
 from __future__ import annotations
@@ -36,10 +36,10 @@ def render_file(item: tuple[str, str], out_dir: str) -> dict:
         text, encoding = render.read_document(path)
         markdown = path.suffix.lower() in render.MARKDOWN_SUFFIXES
         page, meta = render.render_document(text, Path(page_name).stem, markdown, encoding=encoding)
-        render.write_atomic(Path(out_dir) / page_name, page)
+        written = render.write_atomic(Path(out_dir) / page_name, page)
     except (render.DocumentError, OSError) as error:
         return {"error": f"{source}: {error}"}
-    return {"href": page_name, **{key: meta[key] for key in render.INDEX_FIELDS}}
+    return {"href": page_name, "written": written, **{key: meta[key] for key in render.INDEX_FIELDS}}
 
 
 def render_corpus(inputs: list[Path], out_dir: Path, scheduler: str = "processes", partitions: int | None = None) -> list[dict]:
@@ -57,8 +57,14 @@ def render_corpus(inputs: list[Path], out_dir: Path, scheduler: str = "processes
         results = bag.map(render_file, str(out_dir)).compute(scheduler=scheduler)
     entries = [r for r in results if "error" not in r]
     if entries:
-        records = [render.PageRecord.of(e["href"], None, e) for e in entries]
-        render.write_atomic(out_dir / "index.html", render.render_index(records))
+        # The pages go into the folder's manifest (without an input hash: a later render.py run renders them
+        # again), and the site (index, archive, sources, search) is written from it, as the command line does.
+        manifest, _ = render.Manifest.open(out_dir)
+        for entry in entries:
+            manifest.record(entry["href"], "", entry["written"], entry)
+        manifest.prune()
+        render.write_site(out_dir, manifest)
+        manifest.close()
     return results
 
 

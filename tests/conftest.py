@@ -11,9 +11,11 @@ import contextlib
 import io
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import typing
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,9 @@ import render  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_39c074a8e03d8997.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests skip without it (fail under CI=true)
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--no-first-run", "--disable-sync"]
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None, max_examples=200,
@@ -62,6 +67,26 @@ def seed_article(seed_text):
     return render.parse_document(seed_text, SEED.stem)
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for a module of browser tests, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def axe_source() -> str:
+    """axe-core, as axe-playwright-python ships it."""
+    from importlib import util
+
+    spec = util.find_spec("axe_playwright_python")
+    assert spec and spec.origin, "axe-playwright-python (requirements-dev.txt) ships axe-core"
+    return (Path(spec.origin).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
 def run_cli(*args: str, cwd: Path | None = None, user: list[str] = (), **kwargs) -> subprocess.CompletedProcess:
     """Run render.py as a user would, capturing text output; user is a command prefix such as unprivileged()."""
     return subprocess.run([*user, sys.executable, str(ROOT / "render.py"), *map(str, args)], cwd=cwd or ROOT,
@@ -74,10 +99,12 @@ def run_main(*args) -> subprocess.CompletedProcess:
     For tests of what the command line computes rather than of the process around it: they are faster,
     and mutation testing (README, Development) sees only the functions a test runs in its own process.
     """
-    out, err = io.StringIO(), io.StringIO()
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)  # a .buffer, as sys.stdout has
+    err = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = render.main([str(arg) for arg in args])
-    return subprocess.CompletedProcess(["render.py", *map(str, args)], status, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(["render.py", *map(str, args)], status, out.buffer.getvalue().decode("utf-8"),
+                                       err.getvalue())
 
 
 # The user permission tests run as when the tests run as root: nobody, on every Linux.
@@ -104,3 +131,32 @@ def open_tmp():
         if path.is_dir() and not path.is_symlink():
             path.chmod(0o755)  # a folder a test made read-only, emptied and removed all the same
     shutil.rmtree(folder)
+
+
+def manifest_rows(out: Path) -> dict[str, tuple]:
+    """The manifest of an output folder: page name -> (input hash, file identity, title, date, source, lang)."""
+    with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
+        return {row[0]: row[1:] for row in connection.execute("SELECT * FROM pages")}
+
+
+class Doc(typing.NamedTuple):
+    """A small Markdown document whose fields the site lists, known before it is parsed."""
+
+    name: str
+    title: str
+    date: str | None
+    source: str | None
+    lang: str
+
+    def text(self) -> str:
+        fields = [f"title: {self.title}", f"lang: {self.lang}"]
+        fields += [f"date: {self.date}"] if self.date else []
+        fields += [f"source: {self.source}"] if self.source else []
+        return "---\n" + "\n".join(fields) + "\n---\n\nThe body of " + self.name + ".\n"
+
+
+def write_docs(folder: Path, docs) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        (folder / f"{doc.name}.md").write_text(doc.text(), encoding="utf-8")
+    return folder

@@ -1,15 +1,17 @@
 """Batch work: workers, the manifest's skip of unchanged inputs, --json's imports, progress, purity."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, run_cli
+from conftest import ROOT, SEED, manifest_rows, run_cli
 
 import render
 
@@ -49,9 +51,9 @@ def test_two_workers_render_every_document_and_the_index(corpus, tmp_path):
         assert str(1000 + i) in views[f"doc_{i:02d}.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f'href="doc_{i:02d}.html"' in index for i in range(N))
-    manifest = json.loads((out / render.MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest = manifest_rows(out)
     assert sorted(manifest) == [f"doc_{i:02d}.html" for i in range(N)]
-    assert len({entry["hash"] for entry in manifest.values()}) == N
+    assert len({entry[0] for entry in manifest.values()}) == N
 
 
 def test_workers_and_one_process_write_the_same_pages(corpus, tmp_path):
@@ -74,7 +76,7 @@ def test_rerun_skips_unchanged_inputs_and_force_renders_them(corpus, tmp_path):
 
     forced = run_cli(corpus, "-o", out, "-j", "2", "--force")
     assert forced.returncode == 0, forced.stderr
-    assert f"rendered {N}, failed 0 ->" in forced.stderr
+    assert f"rendered {N}, failed 0, unchanged 0 ->" in forced.stderr
     after = snapshot(out)
     assert all(after[name][0] != before[name][0] for name in before)  # every page written anew
     assert all(after[name][2] == before[name][2] for name in before)  # to the same bytes
@@ -112,7 +114,7 @@ def test_any_template_file_change_rerenders_everything(corpus, tmp_path):
     # style.css is included by page.html, not a *.html template itself.
     (theme / "style.css").write_text((theme / "style.css").read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     result = run_cli(corpus, "-o", out, "--templates", theme)
-    assert f"rendered {N}, failed 0 ->" in result.stderr
+    assert f"rendered {N}, failed 0, unchanged 0 ->" in result.stderr
 
 
 def test_a_corrupt_manifest_only_costs_a_full_render(corpus, tmp_path):
@@ -121,7 +123,11 @@ def test_a_corrupt_manifest_only_costs_a_full_render(corpus, tmp_path):
     (out / render.MANIFEST_NAME).write_text('{"doc_00.html": 7, "doc_01.html": {"hash": null}}', encoding="utf-8")
     result = run_cli(corpus, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert f"rendered {N}, failed 0 ->" in result.stderr
+    assert f"rendered {N}, failed 0, unchanged 0 ->" in result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warning == f"render.py: warning: {out / render.MANIFEST_NAME}: not a manifest (damaged?); replaced, every page is rendered again"
+    again = run_cli(corpus, "-o", out)
+    assert f"rendered 0, failed 0, unchanged {N} ->" in again.stderr and "warning" not in again.stderr
 
 
 def test_json_imports_neither_jinja2_nor_markdown(tmp_path):
@@ -137,8 +143,10 @@ def test_json_imports_neither_jinja2_nor_markdown(tmp_path):
 def test_progress_line_is_absent_when_stderr_is_not_a_terminal(corpus, tmp_path):
     result = run_cli(corpus, "-o", tmp_path / "out", "-j", "2")
     assert result.returncode == 0
-    assert "\r" not in result.stderr and "docs/s" not in result.stderr
-    assert result.stderr.strip().splitlines() == [f"rendered {N}, failed 0 -> {tmp_path / 'out'}"]
+    assert "\r" not in result.stderr
+    [summary] = result.stderr.splitlines()
+    assert summary.startswith(f"rendered {N}, failed 0, unchanged 0 -> {tmp_path / 'out'} ({N} documents in ")
+    assert summary.endswith(" index files written)") and " docs/s; " in summary
 
 
 def run_on_terminal(*args) -> str:
@@ -165,9 +173,45 @@ def run_on_terminal(*args) -> str:
 
 def test_progress_line_on_a_terminal_and_not_with_quiet(corpus, tmp_path):
     shown = run_on_terminal(corpus, "-o", tmp_path / "a", "-j", "2")
-    assert f"{N}/{N}" in shown and "docs/s" in shown and "left" in shown
-    assert "rendered 12, failed 0" in shown
+    assert f"\r{N}/{N} " in shown
+    assert f"rendered {N}, failed 0, unchanged 0 -> " in shown
     assert run_on_terminal(corpus, "-o", tmp_path / "b", "-j", "2", "-q") == ""
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_a_rate_only_once_a_few_documents_are_done():
+    now = [100.0]
+    terminal = FakeTerminal()
+    progress = render.Progress(1000, True, terminal, lambda: now[0])
+    for _ in range(9):  # nine documents in five seconds: no rate yet, however long it took
+        now[0] += 5 / 9
+        progress.step()
+    assert "docs/s" not in terminal.getvalue() and "left" not in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r9/1000 \x1b[K")
+    now[0] = 120.0
+    progress.step()  # the tenth, twenty seconds in: half a document a second, 990 left
+    assert terminal.getvalue().endswith("\r10/1000  0.5 docs/s  33:00 left \x1b[K")
+
+
+def test_progress_shows_no_rate_in_the_first_second():
+    now = [0.0]
+    terminal = FakeTerminal()
+    progress = render.Progress(100, True, terminal, lambda: now[0])
+    for _ in range(50):
+        now[0] += 0.019
+        progress.step()
+    assert "docs/s" not in terminal.getvalue() and "/100" in terminal.getvalue()
+
+
+def test_progress_is_silent_off_a_terminal():
+    stream = io.StringIO()
+    progress = render.Progress(100, True, stream, lambda: 0.0)
+    progress.step()
+    assert stream.getvalue() == ''
 
 
 def test_render_document_is_a_pure_function(monkeypatch):
@@ -227,3 +271,20 @@ def test_index_fields_are_the_json_fields_a_batch_sends_back():
         assert render.index_fields(article) == {key: full[key] for key in render.INDEX_FIELDS}, path.name
         checked += 1
     assert checked > 40
+
+
+def test_a_folder_gives_its_documents_in_the_order_of_their_parts(tmp_path, monkeypatch):
+    """Hidden files and folders are left out, links to folders not followed; broken links and pipes kept (reported later)."""
+    for relative in ["a/b.txt", "a-c.txt", "a.b/c.md", "Z.txt", "z.TXT", ".hidden/x.txt", "b/.x.md", "b/y.markdown",
+                     "b/y.html", "c/d/e.md"]:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x", encoding="utf-8")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing")
+    (tmp_path / "folder.txt").symlink_to(tmp_path / "c")
+    (tmp_path / "linked").symlink_to(tmp_path / "c")
+    os.mkfifo(tmp_path / "pipe.md")
+    expected = ["Z.txt", "a/b.txt", "a-c.txt", "a.b/c.md", "b/y.markdown", "broken.txt", "c/d/e.md", "pipe.md", "z.TXT"]
+    assert render.documents_below(tmp_path) == [str(tmp_path / name) for name in expected]
+    monkeypatch.chdir(tmp_path)
+    assert render.documents_below(Path(".")) == expected  # as Path(".") / name writes it: no "./"
+    assert [str(p) for p in sorted(Path(".").rglob("*")) if str(p) in expected] == expected  # the order Paths sort in

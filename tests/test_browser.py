@@ -9,20 +9,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from importlib import util
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_cli, unavailable
+from conftest import CHROMIUM, SEED, axe_source, run_cli, unavailable
 
-CHROMIUM = Path("/usr/bin/chromium")  # .ci/run installs it when this path is missing
 if not CHROMIUM.exists():
     unavailable(f"{CHROMIUM} is missing (CI installs Debian's chromium package)", module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 PINYIN = re.compile("拼音")
@@ -40,14 +35,6 @@ def seed_html(tmp_path_factory) -> Path:
     result = run_cli(SEED, "-o", out, "-q")
     assert result.returncode == 0, result.stderr
     return out / f"{SEED.stem}.html"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 class Opened:
@@ -476,12 +463,6 @@ def test_csp_allows_the_inline_style_and_nothing_else(open_page, seed_html):
     assert not [m for m in messages if "Content Security Policy" in m]
     # The style applied (a blocked style would leave the browser's 16px default).
     assert opened.page.evaluate(MEASURE_BODY)["fontSize"] == 18
-
-
-def axe_source() -> str:
-    spec = util.find_spec("axe_playwright_python")
-    assert spec and spec.origin, "axe-playwright-python (requirements-dev.txt) ships axe-core"
-    return (Path(spec.origin).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("scheme,pinyin", [("light", False), ("dark", False), ("light", True)])

@@ -41,7 +41,7 @@ def test_json_writes_nothing_and_has_every_field(tmp_path):
 def test_help_explains_every_option_with_examples():
     result = run_cli("--help")
     assert result.returncode == 0
-    for option in ("-o", "--json", "--open", "--templates", "--script", "--keep-punctuation", "--jobs", "--force", "--max-size"):
+    for option in ("-o", "--json", "--jsonl", "--open", "--templates", "--script", "--keep-punctuation", "--jobs", "--force", "--max-size"):
         assert option in result.stdout
     assert "examples:" in result.stdout
 

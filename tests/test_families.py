@@ -194,8 +194,9 @@ ANCHOR = re.compile(r'<a\s[^>]*href="(?P<href>[^"#?]+\.html)"[^>]*>(?P<text>.*?)
 
 
 def index_entries(out: Path) -> list[tuple[str, str]]:
-    """(href, the index HTML from this link to the next) for every page link, in order."""
+    """(href, the index HTML from this link to the next) for every page link of the list, in order."""
     html = (out / "index.html").read_text(encoding="utf-8")
+    html = html[html.index('<ol class="index-list">'): html.index("</ol>")]  # not the site's links around it
     links = list(ANCHOR.finditer(html))
     return [(m["href"], html[m.start(): links[i + 1].start() if i + 1 < len(links) else len(html)])
             for i, m in enumerate(links)]
@@ -259,6 +260,7 @@ def test_index_is_newest_first_by_the_true_dates(rendered_folder):
 def test_index_uses_the_page_design(rendered_folder):
     out, _ = rendered_folder
     style = re.compile(r"<style>(.*?)</style>", re.S)
-    index_css = style.findall((out / "index.html").read_text(encoding="utf-8"))
-    page_css = style.findall((out / f"{Path(NAMES[0]).stem}.html").read_text(encoding="utf-8"))
-    assert index_css and index_css == page_css, "index.html does not carry the pages' stylesheet"
+    [index_css] = style.findall((out / "index.html").read_text(encoding="utf-8"))
+    [page_css] = style.findall((out / f"{Path(NAMES[0]).stem}.html").read_text(encoding="utf-8"))
+    site_css = (render.BUILTIN_TEMPLATES / "site.css").read_text(encoding="utf-8")
+    assert index_css == page_css + site_css.rstrip("\n"), "index.html does not carry the pages' stylesheet (and the site's own rules)"

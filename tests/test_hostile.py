@@ -43,9 +43,9 @@ def summary(stderr: str) -> tuple[int, int]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file below folder and the sha256 of its bytes."""
+    """Every file below folder and the sha256 of its bytes; not the manifest, which records each file's inode and time."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(render.MANIFEST_NAME)}
 
 
 # ---------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_relative_image_in_a_subfolder_is_copied_keeping_its_path(tmp_path):
     page = (tmp_path / "site" / "report.html").read_text(encoding="utf-8")
     assert '<img alt="Ship calls by week" src="img/chart.png" title="Ship calls">' in page
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
-        "site/.render-manifest.json", "site/img/chart.png", "site/index.html", "site/report.html"]
+        f"site/{render.MANIFEST_NAME}", "site/img/chart.png", "site/index.html", "site/report.html"]
 
 
 def test_missing_and_remote_images_are_warned_about_once_each(tmp_path):
@@ -175,7 +175,7 @@ def test_escaping_and_absolute_images_are_refused(tmp_path):
         "../secret.png lies outside the document's folder: not copied beside the page",
         "img/../../secret.png lies outside the document's folder: not copied beside the page",
         f"{secret} is an absolute path: not copied beside the page (give a path relative to the document)"]
-    assert sorted(p.name for p in out.iterdir()) == [".render-manifest.json", "index.html", "note.html"]
+    assert sorted(p.name for p in out.iterdir()) == [render.MANIFEST_NAME, "index.html", "note.html"]
 
 
 def test_a_link_out_of_the_documents_folder_is_not_followed(tmp_path):

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 from conftest import SEED, run_main
@@ -795,18 +796,27 @@ def test_write_atomic_never_writes_in_place(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alias.html", "page.html"]
 
 
-def test_a_reader_never_sees_half_a_page(tmp_path):
+def test_a_reader_never_sees_half_a_page(tmp_path, monkeypatch):
+    """Up to the one rename, a reader finds the old page whole; the rename brings the new page whole."""
     target = tmp_path / "page.html"
     target.write_text("old page", encoding="utf-8")
-    seen = []
+    page = "<html><body>" + "新的一頁 " * 5000 + "</body></html>"
+    renames = []
+    rename = os.replace
 
-    def pieces():
-        for piece in ("<html>", "<body>half", " and the rest", "</body></html>"):
-            seen.append(target.read_text(encoding="utf-8"))  # a reader between two pieces
-            yield piece
-    render.write_atomic(target, pieces())
-    assert seen == ["old page"] * 4
-    assert target.read_text(encoding="utf-8") == "<html><body>half and the rest</body></html>"
+    def watched_rename(source, destination):
+        renames.append((Path(destination).read_text(encoding="utf-8"), Path(source).read_text(encoding="utf-8")))
+        rename(source, destination)
+    monkeypatch.setattr(os, "replace", watched_rename)
+    render.write_atomic(target, page)
+    assert renames == [("old page", page)]
+    assert target.read_text(encoding="utf-8") == page
+
+
+def test_write_atomic_writes_bytes_too(tmp_path):
+    target = tmp_path / "image.png"
+    render.write_atomic(target, b"\x89PNG\r\n")
+    assert target.read_bytes() == b"\x89PNG\r\n"
 
 
 def test_write_atomic_creates_a_new_file(tmp_path):

@@ -29,11 +29,18 @@ def test_dask_bag_renders_the_pages_the_cli_renders(tmp_path):
     cli = run_cli(corpus, "-o", tmp_path / "cli", "-q", env=env)
     assert cli.returncode == 0, cli.stderr
 
-    dask_pages = sorted(p.name for p in (tmp_path / "dask").glob("*.html"))
-    cli_pages = sorted(p.name for p in (tmp_path / "cli").glob("*.html"))
-    assert dask_pages == cli_pages and len(dask_pages) == 7  # six documents and the index
+    dask_pages = site_files(tmp_path / "dask")
+    cli_pages = site_files(tmp_path / "cli")
+    assert dask_pages == cli_pages
+    assert len([name for name in dask_pages if "/" not in name]) == 7  # six documents and the index
+    assert "index/search.html" in dask_pages and "index/archive.html" in dask_pages
     for name in dask_pages:
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+
+
+def site_files(out) -> list[str]:
+    """Every file the run wrote but the manifest, by its path in the output folder."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith(".render-manifest"))
 
 
 def test_dask_example_reports_a_bad_document_and_renders_the_rest(tmp_path):

@@ -123,7 +123,8 @@ def test_readme_lists_every_template_variable():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = re.split(r"\n##+ ", readme.split("### Template variables\n", 1)[1], maxsplit=1)[0]
     context = render.page_context(render.Article(name="x", title="x"))
-    names = (set(context) | set(context["ui"]) | set(render.index_context([])) | set(render.PageRecord._fields)
+    site = set().union(*render.site_template_contexts(None).values())
+    names = (set(context) | set(context["ui"]) | site | set(render.PageRecord._fields)
              | {"date_display"} | {f.name for f in dataclasses.fields(render.Article)} | {"csp_hash"})
     missing = sorted(name for name in names if f"`{name}`" not in section)
     assert missing == [], f"README's template variables lack {missing}"
