@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_cli
+from conftest import SEED, run_cli, unprivileged
 from test_hostile import assert_safe_page, audit
 
 import render
@@ -171,14 +171,14 @@ def test_an_unreadable_file_in_the_template_folder_is_one_line(tmp_path, monkeyp
     assert capsys.readouterr().err == f"render.py: error: template folder {folder}: {secret} cannot be read (Permission denied)\n"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_an_unreadable_file_in_the_template_folder_through_the_command_line(tmp_path):
-    folder = tmp_path / "theme"
+def test_an_unreadable_file_in_the_template_folder_through_the_command_line(open_tmp):
+    folder = open_tmp / "theme"
     folder.mkdir()
+    folder.chmod(0o755)
     secret = folder / "secret.txt"
     secret.write_text("x", encoding="utf-8")
     secret.chmod(0)
-    result = run_cli(SEED, "-o", tmp_path / "out", "--templates", folder)
+    result = run_cli(SEED, "-o", open_tmp / "out", "--templates", folder, user=unprivileged())
     assert result.returncode == 2
     assert re.fullmatch(r"render\.py: error: template folder .*secret\.txt cannot be read \(Permission denied\)\n", result.stderr)
 
