@@ -388,8 +388,8 @@ def test_chrome_near_miss(kind, line):
     assert chrome_kind(line) is None
 
 
-# Body sentences that open with a chrome kind's word: the start patterns want the word alone on its line
-# (or a colon after it). Found while writing these tables; the chrome rules are being rewritten (issue 12).
+# Body sentences that open with a chrome kind's word: a line that reads as a sentence (a full stop at its end,
+# and long or with a clause inside) is never taken for chrome by how it starts.
 SENTENCES_OPENING_WITH_CHROME_WORDS = [
     "About 300 people came to the meeting, more than the hall could hold.",
     "Printing presses ran all night to get the news out to every house in town.",
@@ -400,7 +400,6 @@ SENTENCES_OPENING_WITH_CHROME_WORDS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a chrome start pattern takes a sentence that opens with its word (issue 12)")
 @pytest.mark.parametrize("sentence", SENTENCES_OPENING_WITH_CHROME_WORDS)
 def test_a_sentence_opening_with_a_chrome_word_is_body(sentence):
     assert chrome_kind(sentence) is None
