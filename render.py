@@ -28,6 +28,7 @@ import argparse
 import base64
 import bisect
 import calendar
+import collections
 import contextlib
 import dataclasses
 import errno
@@ -229,6 +230,9 @@ CHROME_KINDS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
     ("today", r"^(?:今天是|今日|今天)\s*[:：]?\s*\d{4}\s*年|^(?:As of|Today is)\s", None, None),
     ("advert", r"^(?:Advertisement|Sponsored|广告|廣告|推广|推廣|Partager sur|Mentions légales|Politique de confidentialité)\b", None, None),
 )
+# The kinds whose start words also open ordinary sentences ("About", "Contact", "Print", "地址", "承办"): a line of
+# theirs that reads as a sentence (reads_as_prose) is body text.
+PROSE_OPENING_KINDS = frozenset({"contact", "tools", "site-info", "advert"})
 # For each kind's Latin anywhere pattern: characters one of which (case aside) every match holds, the first
 # of each alternative ("C©(IA" for copyright). A line without any is spared the pattern's scan of every position.
 CHROME_NEEDS_CHARS: dict[str, str] = {
@@ -249,8 +253,8 @@ PLACE_FEATURES = ("position", "below_comments", "chrome_near", "prose_before", "
 # bench/train_extraction.py on the development corpora (kept outside the repository); run it again after changing
 # a feature, and paste its table here.
 EXTRACTION_WEIGHTS: dict[str, float] = {
-    "bias": -2.61, "length": 0.31, "sentence_end": 0.28, "colon_end": 0.49, "commas": 2.19, "function_words": 3.05,
-    "chrome": -2.01, "separators": -1.08, "date": -1.23, "position": -0.52, "below_comments": -5.03, "chrome_near": -1.06,
+    "bias": -2.62, "length": 0.31, "sentence_end": 0.27, "colon_end": 0.49, "commas": 2.19, "function_words": 3.05,
+    "chrome": -2.01, "separators": -1.08, "date": -1.23, "position": -0.52, "below_comments": -5.02, "chrome_near": -1.05,
     "prose_before": 2.64, "prose_after": 2.82,
 }
 # The kinds of chrome that open what follows an article (see is_wall).
@@ -354,6 +358,11 @@ COMMON_HAN = frozenset(
 )
 CJK_PUNCTUATION = frozenset("，。、；：？！「」『』（）《》〈〉【】“”‘’…—～·　％０１２３４５６７８９")
 PLAUSIBLE_CHINESE = 0.25
+# The encodings one file may mix, line by line; a line is read in another only when it holds this many scored characters.
+MIXED_ENCODINGS = ("utf-8", "gb18030", "big5")
+MIXED_LINE_CHARACTERS = 4
+# Encodings of Traditional Chinese only: a Chinese text read with one is Traditional when its characters cannot tell.
+TRADITIONAL_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950"})
 
 # Pelican's own metadata header keys ("Title: My post" lines before the first blank line).
 PELICAN_KEYS = frozenset("title date modified author authors category tags slug lang summary source status template".split())
@@ -400,9 +409,28 @@ SANITIZE_URL_SCHEMES = {"http", "https", "mailto"}  # and relative URLs
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "background", "srcset"})
 SECTION_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})  # each starts a section of a Markdown document's page
 VOID_ELEMENTS = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
+# Every element name the HTML parser knows as HTML (obsolete ones too): sanitize() drops the tags of all others.
+HTML_ELEMENTS = tuple("""a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+    blockquote body br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div
+    dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html
+    i iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee menu menuitem meta
+    meter nav nobr noembed noframes noscript object ol optgroup option output p param picture plaintext pre progress q rb
+    rp rt rtc ruby s samp script search section select slot small source span strike strong style sub summary sup table
+    tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp""".split())
 # Python-Markdown's cost on one block grows with its length times its inline matches: beyond this
 # product (~1 s of Python-Markdown) a paragraph is shown as literal text.
 MARKDOWN_BLOCK_BUDGET = 20_000_000
+# Characters of text the sanitizer's parser gets in one piece at most (cut before a character reference).
+TEXT_NODE_CHARACTERS = 16_384
+# More lines than this in one block at which Python-Markdown splits it (each split tests all the rest again): literal text.
+MARKDOWN_BLOCK_SPLITS = 64
+# Table cells ("|") a document's tables may hold in all; a table past it is shown as text (Python-Markdown makes
+# several elements per cell: ~40 µs and ~1 KB each, 8 s and 250 MB for a table of 1 MB).
+MARKDOWN_TABLE_CELLS = 5_000
+# How deep front matter's [ and { may nest: PyYAML takes seconds for a few thousand levels.
+FRONT_MATTER_DEPTH = 32
+# Columns of indentation a list item may have (16 levels): Python-Markdown recurses once per level of nesting.
+MARKDOWN_LIST_INDENT = 64
 
 UI_TEXT = {
     "zh-Hant": {"pinyin": "顯示拼音", "views": "瀏覽 {n} 次", "minutes": "約 {n} 分鐘讀完", "contents": "目錄",
@@ -416,9 +444,14 @@ UI_TEXT = {
            "index": "Articles", "warnings": "Parser notes ({n})", "colon": ": ", "generated": "Made with {g}", "count": "{n} articles"},
 }
 
-# Names Windows reserves for devices, whatever the extension.
-RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
+# Names Windows reserves for devices, whatever the extension: COM1 to COM9 and LPT1 to LPT9, with 0 and
+# the superscript digits too (Windows reads COM¹ as COM1).
+RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in "0123456789¹²³"])
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second an ISO 8601 date of four-digit years can write
 MAX_STEM_BYTES = 150  # leaves room for "-hash.html" and the temporary name within 255 bytes
+# The libraries whose releases can change a page (decoding, front matter, Markdown, sanitizing, script
+# conversion, repairs, templates), by their distribution names: their versions are in the renderer's fingerprint.
+PAGE_LIBRARIES = ("markdown", "jinja2", "nh3", "charset-normalizer", "pyyaml", "opencc", "ftfy")
 # The metadata of each page that the manifest keeps for the site's listings.
 INDEX_FIELDS = ("title", "date", "source", "lang")
 
@@ -494,6 +527,19 @@ NEWEST_FIRST = "coalesce(date, '') DESC, title DESC, page"
 # ---------------------------------------------------------------------------
 # Patterns: derived from the tables, and the others, each with an example
 # ---------------------------------------------------------------------------
+
+def word_trie(words) -> str:
+    """A regular expression for exactly these words, as a trie of alternatives: "a(?:bbr|rticle)?|b(?:r)?" (a flat
+    alternation of a hundred words tries each of them at every position)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[:1], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        inner = word_trie(rest for rest in rests if rest)
+        parts.append(re.escape(first) + (f"(?:{inner}){'?' if '' in rests else ''}" if inner else ""))
+    return "|".join(parts)
+
 
 # Marks the parser and restoration leave in texts: 國\ufdd0guó\ufdd1, \ufdd3note\ufdd4run\ufdd5.
 MARKED_READING = re.compile(f"{RUBY_OPEN}[^{RUBY_CLOSE}]*{RUBY_CLOSE}")
@@ -678,15 +724,35 @@ FOUR_DIGITS = re.compile(r"\d{4}")  # every DATE_PATTERNS match holds its year: 
 YEARLESS_DATE = re.compile(rf"(?<!\d)(?:\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)", re.I)
 UTC_ZONE = re.compile(r"^(?:Z|UTC|GMT)$", re.I)
 ZONE_DIGITS = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0800, +08:00
+PROJECT_NAME_SEPARATORS = re.compile(r"[-_.]+")  # the "_" of charset_normalizer-3.5.3.dist-info
+
+# Decoding: a text as chinese_score() sees it. Characters that count for neither side are gone (ASCII, Latin letters,
+# combining marks and general punctuation: guó, —), frequent Han characters and CJK punctuation are "+", the others
+# stay; newlines stay too: "國(guó)說\nいァ筿" -> "++\nいァ筿".
+_NEUTRAL = [chr(code) for first, last in ((0, 0x7F), (0xC0, 0x24F), (0x300, 0x36F), (0x2000, 0x206F))
+            for code in range(first, last + 1) if chr(code) != "\n"]
+SCORE_VIEW = str.maketrans({**dict.fromkeys(COMMON_HAN | CJK_PUNCTUATION, "+"), **dict.fromkeys(_NEUTRAL)})  # "—" is neutral
 
 # Reading: what normalise_text replaces. A C0 control other than tab, newline, form feed and carriage
-# return ("\x00", "\x1b"), or a noncharacter ("\ufdd0", "\uffff").
-_CONTROLS, _NONCHARACTERS = "\x00-\x08\x0b\x0e-\x1f\x7f", "\ufdd0-\ufdef\ufffe\uffff"
+# return ("\x00", "\x1b"); a noncharacter ("\ufdd0", "\uffff", "\U0001fffe": the last two code points
+# of every plane); a lone surrogate, half of a UTF-16 pair that no encoder writes ("\ud800"); and U+0085,
+# the C1 control that YAML and str.splitlines() read as a line break ("\x85").
+_CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
 CONTROL_CHARS = re.compile(f"[{_CONTROLS}]")
-NONCHARACTERS = re.compile(f"[{_NONCHARACTERS}]")
-UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}]")
+# What normalise_text replaces besides C0 controls (which it counts: many of them mean a binary file), with its warning.
+REPLACED_CHARS = (
+    (re.compile(f"[{_NONCHARACTERS}]"), "noncharacter", "Unicode noncharacters replaced by U+FFFD"),
+    (re.compile("[\ud800-\udfff]"), "surrogate", "lone surrogates (halves of a UTF-16 pair, not characters) replaced by U+FFFD"),
+    (re.compile("\x85"), "control", "U+0085 (NEXT LINE, a C1 control) replaced by U+FFFD"),
+)
+UNWANTED_CHARS = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}\ud800-\udfff\x85]")
+# The same, and every character from U+1FFFE on: what every document is scanned for first (a class holding the
+# 32 noncharacters above the BMP one by one scans ten times slower than one range).
+MAYBE_UNWANTED_CHARS = re.compile(f"[{_CONTROLS}\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff\x85\U0001fffe-\U0010ffff]")
 
 # Markdown documents.
+FLOW_BRACKET = re.compile(r"[\[\]{}]")  # what opens and closes YAML's flow collections: [a, [b]], {k: v}
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)  # ---\ntitle: X\n---
 ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")  # ## Notes ##
 FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")  # ```python
@@ -695,12 +761,23 @@ SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>=+|-+)[ \t]*$")  # "=====" for l
 # What makes Python-Markdown's inline pass do work on a block: & < > \ ` * _ [ ] { } ! | #
 MARKDOWN_MATCH_CHARS = re.compile(r"[&<>\\`*_\[\]{}!|#]")
 BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)  # \[ or [ or ]
+WHITE_SPACE_IN = re.compile(r"\s")  # the space of "my file.png"
+# A line at which Python-Markdown splits a block and tests the rest of it again, maybe inside a quote: a setext
+# underline or rule ("===", "---", "* * *", "> ___"), a heading ("#a"), a link definition ("[a]: b").
+BLOCK_SPLIT_LINE = re.compile(r"^(?:> ?)*(?: {0,3}(?:[-=][ =-]*|_[ _]*|\*[ *]*)|#.*| {0,3}\[[^\]\n]*\]:.*)$", re.M)
+# A table's first two lines as Python-Markdown's tables extension reads them: "| a | b |" over "|---|:-:|".
+MARKDOWN_TABLE = re.compile(r"^[^|\n]*\|.*\n[ |:]*-[ |:-]*$", re.M)
+# A list item's indentation of 17 or more spaces or tabs: "                    - x", "\t\t\t\t\t1. x".
+DEEP_LIST_ITEM = re.compile(r"^[ \t]{17,}(?=(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$))", re.M)
 LIVE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")  # a "[" no backslash escapes
 TAG_OPEN_OR_CLOSE = re.compile(r"<(?=[A-Za-z/!?])|>")  # the "<" of <b>, </p>, <!--, and any ">"
 # A section's heading as Python-Markdown and nh3 write it: <h2>Notes</h2>, <h3 lang="en">Notes</h3>.
 HEADING_ELEMENT = re.compile(r"<h(?P<level>[2-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
 H1_TAG = re.compile(r"<(/?)h1\b")  # a level-one heading's tags: <h1>, <h1 lang="en">, </h1>
 TAG = re.compile(r"<[^>]*>")  # <em>, </em>
+LONG_TEXT_RUN = re.compile(f"[^<]{{{TEXT_NODE_CHARACTERS},}}")  # text between two tags longer than TEXT_NODE_CHARACTERS
+# A tag that holds a reading or damage mark (sanitized HTML escapes "<" and ">" inside attribute values): <a title="國\ufdd0guó\ufdd1">.
+MARKED_TAG = re.compile(f"<[^>]*[{RUBY_OPEN}{DAMAGE_OPEN}{DAMAGE_CLOSE}][^>]*>")
 # A tag of well-formed HTML, its quoted attribute values allowed to hold ">": <a title="a>b">, </p>
 HTML_TAG = re.compile(r"<(?P<closing>/)?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 PARAGRAPH_BREAK = re.compile("\n\n")
@@ -712,8 +789,13 @@ ATTRIBUTE_MISSING = re.compile(r"^'(?:[\w.]+\.)?(?P<type>\w+) object' has no att
 # Sanitizing. A script or document URL once tabs, newlines, spaces and controls are gone: "java\tscript:".
 DANGEROUS_URL = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):")
 URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff]+")
-# SVG and MathML tags, dropped before sanitizing so that what they wrap is kept as HTML text: <svg onload=…>, </math>.
-FOREIGN_CONTENT = re.compile(r"</?(?:svg|math)\b[^>]*>", re.I)
+# A tag that is no HTML element's (SVG's and MathML's, <foo>), dropped before sanitizing so that what it wraps is kept
+# as HTML text: nh3 drops the content of many (<mi>, <text>, <g>) and, left open, all that follows: <svg onload=…>, </mi>.
+NOT_HTML_TAG = re.compile(rf"</?(?!(?:{word_trie(HTML_ELEMENTS)})(?![^\s/>]))[A-Za-z][^<>]*>", re.I)
+# A "<" that starts neither a well-formed tag (no "<" inside, so each try stops at the next) nor a comment: the HTML parser would read
+# what follows as a tag, a bogus comment or an attribute up to a ">" or a quote that may never come, and drop it.
+# A tag's name is letters, digits, "-" and ":": <scr&lt;script> is text. <a title="open, <?php, <!DOCTYPE, </ x>, <![CDATA[.
+NOT_A_TAG = re.compile(r"""<(?!!--|/?[A-Za-z][A-Za-z0-9:-]*(?![^\s/>])(?>\s*(?:[^\s"'<>/=]+(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?|/(?!>)))*\s*/?>)""")
 # XML-style empty elements, which HTML would read as opening a non-void element: <circle r="10"/>.
 SELF_CLOSING = re.compile(rf"<(?!(?:{'|'.join(VOID_ELEMENTS)})\b)([a-zA-Z][\w:-]*)\b([^<>]*?)/>", re.I)
 
@@ -853,8 +935,8 @@ def slug(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def detect_lang(text: str) -> str:
-    """BCP 47 language tag guessed from the characters and frequent words."""
+def detect_lang(text: str, encoding: str = "utf-8") -> str:
+    """BCP 47 language tag guessed from the characters and frequent words (and, for Chinese, maybe the encoding)."""
     han = count_han(text)
     kana = len(KANA.findall(text))
     if kana > 10 and kana * 5 > han:
@@ -862,13 +944,24 @@ def detect_lang(text: str) -> str:
     if len(HANGUL.findall(text)) > 10:
         return "ko"
     if han >= 10 and han_third_of_letters(han, text):
-        return "zh-Hant" if len(TRADITIONAL_ONLY_CHAR.findall(text)) > len(SIMPLIFIED_ONLY_CHAR.findall(text)) else "zh-Hans"
+        return chinese_script(text, encoding)
     words = [w.lower() for w in WORD.findall(text[:20000])]
     scores = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if scores[best] < 2:
-        return "zh-Hans" if han else ("en" if words else "und")
+        return chinese_script(text, encoding) if han else ("en" if words else "und")
     return best
+
+
+def chinese_script(text: str, encoding: str = "utf-8") -> str:
+    """zh-Hant or zh-Hans for a Chinese text: by its frequent characters of one script only; else (a short text) by
+    every character one script's encoding lacks (測 is not in GB2312, 测 not in Big5); else by its encoding; else zh-Hans."""
+    lean = len(TRADITIONAL_ONLY_CHAR.findall(text)) - len(SIMPLIFIED_ONLY_CHAR.findall(text))
+    if lean == 0:
+        lean = sum(map(script_form, set(NOT_CJK_RUN.sub("", text))))
+    if lean == 0:
+        return "zh-Hant" if encoding.split("+")[0] in TRADITIONAL_ENCODINGS else "zh-Hans"
+    return "zh-Hant" if lean > 0 else "zh-Hans"
 
 
 # ---------------------------------------------------------------------------
@@ -881,20 +974,81 @@ def chinese_score(text: str) -> float:
 
     Accented Latin letters (pinyin such as guó) and general punctuation count for neither side.
     """
-    good = bad = 0
-    for ch in text[:200_000]:
-        if ch < "\x80" or "\xc0" <= ch <= "\u024f" or "\u2000" <= ch <= "\u206f" or "\u0300" <= ch <= "\u036f":
+    return view_score(text[:200_000].translate(SCORE_VIEW).replace("\n", ""))
+
+
+def view_score(view: str) -> float:
+    """chinese_score() of a text from its SCORE_VIEW."""
+    good = view.count("+")
+    return good / len(view) if good else 0.0
+
+
+def mixed_reading(data: bytes, main: str, text: str | None) -> tuple[str, str] | None:
+    """The text with each line read in main but those that only make sense in another Chinese encoding, and the
+    encodings used ("gb18030+big5"); None when a line is in none. text is data read in main, if it could be.
+
+    A line with MIXED_LINE_CHARACTERS to go by is read in another of MIXED_ENCODINGS when main cannot
+    read it or reads it as implausible Chinese (a Big5 paragraph in a GBK file: いァ筿 ︽現皘さぱミ猭…)
+    and the other reads it as plausible Chinese; a shorter one is read as most of those were (valid UTF-8
+    stays UTF-8). Bytes split at newlines in all of them: no multi-byte character holds 0x0A.
+    """
+    raws = data.split(b"\n")
+    lines = text.split("\n") if text is not None else [strict_reading(raw, main) for raw in raws]
+    views = text.translate(SCORE_VIEW).split("\n") if text is not None else [""] * len(raws)
+    used: dict[int, str] = {}  # the encoding of each line that is not ASCII
+    short = []  # lines too short to tell their encoding
+    for number, raw in enumerate(raws):
+        line, view = lines[number], views[number]
+        if raw.isascii():
             continue
-        if ch in COMMON_HAN or ch in CJK_PUNCTUATION:
-            good += 1
+        if line is not None and (main == "utf-8" or (len(view) >= MIXED_LINE_CHARACTERS
+                                                     and view_score(view) >= PLAUSIBLE_CHINESE)):
+            used[number] = main
+            continue
+        other = best_reading(raw, [encoding for encoding in MIXED_ENCODINGS if encoding != main])
+        if len(view if line is not None else other[2].translate(SCORE_VIEW) if other else "") < MIXED_LINE_CHARACTERS:
+            short.append(number)
+        elif other is not None and other[0] >= max(PLAUSIBLE_CHINESE, 2 * view_score(view)):
+            lines[number], used[number] = other[2], other[3]
+        elif line is not None:
+            used[number] = main
         else:
-            bad += 1
-    return good / (good + bad) if good else 0.0
+            return None
+    ranked = [encoding for encoding, _count in collections.Counter(used.values()).most_common()] or [main]
+    for number in short:
+        reading = next(((line, encoding) for encoding in ranked
+                        if (line := strict_reading(raws[number], encoding)) is not None), None)
+        if reading is None:  # none of the encodings the other lines are in reads it
+            return None
+        lines[number], used[number] = reading
+    return "\n".join(lines), "+".join(dict.fromkeys(used[number] for number in sorted(used))) or main
+
+
+def best_reading(data: bytes, encodings) -> tuple[float, int, str, str] | None:
+    """(score, -order, text, encoding) of the strict reading of data with the most plausible Chinese, first first; None."""
+    readings = [(chinese_score(text), -order, text, encoding) for order, encoding in enumerate(encodings)
+                if (text := strict_reading(data, encoding)) is not None]
+    return max(readings) if readings else None
+
+
+def strict_reading(data: bytes, encoding: str) -> str | None:
+    """The bytes decoded strictly, or None when they are not in that encoding."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def lightly_damaged_utf8(lenient: str, data_replacements: int = 0) -> bool:
-    """Whether a UTF-8 reading with errors replaced holds few enough new U+FFFD to be the document, marked."""
-    return (lenient.count("\ufffd") - data_replacements) * 200 <= sum(ord(ch) > 0x7F for ch in lenient)
+    """Whether a UTF-8 reading with errors replaced holds few enough new U+FFFD to be the document, marked.
+
+    At most one per 200 non-ASCII characters; in a short text, up to two (a byte gone bad, a file cut in the
+    middle of a character) when well-formed non-ASCII characters outnumber them two to one: the characters
+    another encoding's bytes would make valid UTF-8 by chance are far fewer than the bytes they make invalid.
+    """
+    new = lenient.count("\ufffd") - data_replacements
+    non_ascii = sum(ord(ch) > 0x7F for ch in lenient)
+    return new <= max(non_ascii // 200, min(2, (non_ascii - new - data_replacements) // 2))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -922,17 +1076,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    readings = []
-    for encoding in CHINESE_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        readings.append((chinese_score(text), -len(readings), text, encoding))
-    if readings:
-        score, _order, text, encoding = max(readings)
-        if score >= PLAUSIBLE_CHINESE:
-            return text, encoding
+    best = best_reading(data, CHINESE_ENCODINGS)
+    if best is not None and best[0] >= PLAUSIBLE_CHINESE:
+        return mixed_reading(data, best[3], best[2])
+    mixed = mixed_reading(data, "utf-8", None)  # UTF-8 with lines in a Chinese encoding
+    if mixed is not None:
+        return mixed
     lenient = data.decode("utf-8", errors="replace")
     if lightly_damaged_utf8(lenient, data.count(b"\xef\xbf\xbd")):
         return lenient, "utf-8"  # a few damaged bytes in a UTF-8 file: shown as U+FFFD
@@ -944,16 +1093,22 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def without_unwanted(text: str) -> str:
+    """A short text (a name, a front-matter value) with every character normalise_text replaces replaced, silently."""
+    return UNWANTED_CHARS.sub("\ufffd", text) if UNWANTED_CHARS.search(text) else text
+
+
 def normalise_text(text: str) -> tuple[str, list[dict]]:
     """LF line endings, no internal marker characters; warns about what it replaced."""
     warnings = []
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if UNWANTED_CHARS.search(text) is None:
+    if MAYBE_UNWANTED_CHARS.search(text) is None:
         return text, warnings
-    if NONCHARACTERS.search(text):
-        text = NONCHARACTERS.sub("\ufffd", text)
-        warnings.append({"kind": "noncharacter", "message": "Unicode noncharacters replaced by U+FFFD"})
+    for pattern, kind, message in REPLACED_CHARS:
+        if pattern.search(text):
+            text = pattern.sub("\ufffd", text)
+            warnings.append({"kind": kind, "message": message})
     if CONTROL_CHARS.search(text):
         controls = len(CONTROL_CHARS.findall(text))
         if controls > max(8, len(text) // 100):
@@ -1271,12 +1426,12 @@ class Line:
         self.blank = not clean  # asked of every line several times
 
 
-# The parser asks about each line several times, and chrome lines recur from page to page. Saves ~11% of a batch.
-@functools.lru_cache(maxsize=4096)
-def chrome_kind(text: str) -> str | None:
-    """Which kind of site chrome a clean line is, if any."""
+def uncached_chrome_kind(text: str) -> str | None:
+    """Which kind of site chrome a clean line is, if any (chrome_kind() remembers the answers)."""
     start = CHROME_AT_START.match(text)
     first = CHROME_START_KINDS[start.lastindex - 1] if start else None
+    if first in PROSE_OPENING_KINDS and reads_as_prose(text):
+        first = None  # "About 300 people came…", "承办这次比赛的学校…": a sentence, not a footer
     last_rank = CHROME_RANK[first] if first else len(CHROME_KINDS)
     han_words = CHROME_HAN_WORDS.search(text) is not None
     if not han_words and CHROME_ANY_NEEDS.search(text) is None:
@@ -1289,6 +1444,16 @@ def chrome_kind(text: str) -> str | None:
         if other is not None and needs.search(text) and other.search(text):
             return kind
     return first
+
+
+# The parser asks about each line several times, and chrome lines recur from page to page. Saves ~11% of a batch.
+# (Wrapped here rather than decorated: mutation testing skips decorated functions.)
+chrome_kind = functools.lru_cache(maxsize=4096)(uncached_chrome_kind)
+
+
+def reads_as_prose(text: str) -> bool:
+    """Whether a line ends as a full sentence and is long or holds a clause: "About 300 people came, …" is a sentence."""
+    return FULL_STOP_END.search(text) is not None and (len(text) >= 30 or SENTENCE_INNER.search(text, 0, len(text) - 1) is not None)
 
 
 def is_sentence(text: str) -> bool:
@@ -1476,16 +1641,35 @@ def wrap_width(lines: list[Line]) -> int | None:
     return widest if len(near) >= 3 and len(near) * 10 >= len(widths) * 3 and mid_sentence * 2 >= len(near) else None
 
 
-def join_wrapped(left: str, right: str) -> str:
-    """Two wrapped lines as one: no space between Chinese characters, one between words."""
-    if not left:
-        return right
-    a, b = left[-1], right[:1]
+class Wrapped:
+    """A paragraph rejoined from hard-wrapped lines, its pieces joined once at the end (a text grown line by line
+    is copied whole each time: quadratic in its lines)."""
+
+    __slots__ = ("pieces", "tail")
+
+    def __init__(self, first: str):
+        self.pieces, self.tail = [first], first[-2:]  # tail: the last two characters so far, all wrap_separator needs
+
+    def add(self, line: str) -> None:
+        gap = wrap_separator(self.tail, line)
+        self.pieces += (gap, line)
+        self.tail = (self.tail + gap + line)[-2:]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def wrap_separator(left: str, right: str) -> str:
+    """What joins two wrapped lines, from the end of the first (its last two characters will do): nothing between
+    Chinese characters or after a hyphen that breaks a word, a space between words."""
+    a, b = left[-1:], right[:1]
+    if not a:
+        return ""
     if a == "-" and len(left) > 1 and left[-2].isalpha() and b.islower():
-        return left + right
+        return ""
     if a in (RUBY_CLOSE,) or CJK_CHAR.match(a) or CJK_CHAR.match(b) or display_width(a) > 1 or display_width(b) > 1:
-        return left + right
-    return f"{left} {right}"
+        return ""
+    return " "
 
 
 def blocks_of(lines: list[Line]) -> list[list[Line]]:
@@ -1532,19 +1716,18 @@ def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> lis
     blocks = blocks_of(lines)
     if blank_separated is None:
         blank_separated = len(blocks) >= 2
-    paragraphs: list[list] = []
+    paragraphs: list[Wrapped] = []
     for block in blocks:
         measured = Block(block)
         one_per_line = len(block) >= 3 and all(SENTENCE_END.search(line.clean) for line in block)
         previous: Line | None = None
         for line in block:
             if previous is not None and not one_per_line and continues(previous, line, width, mixed_indent, blank_separated, measured):
-                paragraphs[-1][0] = join_wrapped(paragraphs[-1][0], line.text)
-                paragraphs[-1][1] = False
+                paragraphs[-1].add(line.text)
             else:
-                paragraphs.append([line.text, True])
+                paragraphs.append(Wrapped(line.text))
             previous = line
-    return [(text, single) for text, single in paragraphs]
+    return [(paragraph.text(), len(paragraph.pieces) == 1) for paragraph in paragraphs]
 
 
 def is_caption(text: str) -> bool:
@@ -1678,16 +1861,18 @@ def page_blocks(lines: list[Line]) -> list[tuple[int, int, str]]:
     """The blocks of the page the dump was made from, as (first line, last line + 1, clean text):
     each non-blank line, or the lines of a hard-wrapped paragraph joined."""
     width = wrap_width(lines)
-    blocks: list[tuple[int, int, str]] = []
+    if width is None:  # not hard-wrapped: a block a line
+        return [(i, i + 1, line.clean) for i, line in enumerate(lines) if not line.blank]
+    blocks: list[list] = []  # [first line, last line + 1, Wrapped]
     for i, line in enumerate(lines):
         if line.blank:
             continue
-        if width is not None and blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
-            first, _end, text = blocks[-1]
-            blocks[-1] = (first, i + 1, join_wrapped(text, line.clean))
+        if blocks and blocks[-1][1] == i and display_width(lines[i - 1].text) >= width * 0.7:
+            blocks[-1][1] = i + 1
+            blocks[-1][2].add(line.clean)
         else:
-            blocks.append((i, i + 1, line.clean))
-    return blocks
+            blocks.append([i, i + 1, Wrapped(line.clean)])
+    return [(first, end, wrapped.text()) for first, end, wrapped in blocks]
 
 
 def prose_and_comments(shapes: list[LineShape]) -> tuple[int, int]:
@@ -1905,13 +2090,13 @@ def strip_site_suffix(title: str, boilerplate: list[str]) -> tuple[str, str | No
     return title, None
 
 
-def parse_text(text: str, name: str) -> Article:
+def parse_text(text: str, name: str, encoding: str = "utf-8") -> Article:
     """Parse a plain-text article dump into an Article."""
     lines = split_lines(text)
     located = article_lines(lines)
     # The language of the article, not of the menus around it (unless the article is too short to tell).
     sample = " ".join(line.clean for line in located.lines[:400])
-    lang = detect_lang(sample if len(sample) >= LANGUAGE_SAMPLE else " ".join(line.clean for line in lines[:400]))
+    lang = detect_lang(sample if len(sample) >= LANGUAGE_SAMPLE else " ".join(line.clean for line in lines[:400]), encoding)
     china = lang.startswith(CHINESE_DATE_LANGS)
     meta = MetaFields()
     lines, below = located.lines, located.below
@@ -2026,6 +2211,10 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
     m = FRONT_MATTER.match(text)
     if not m:
         return {}, text, []
+    depth = flow_depth(m["yaml"])
+    if depth > FRONT_MATTER_DEPTH:  # PyYAML's time grows with the square of it, and it recurses once per level
+        return {}, text[m.end():], [{"kind": "front-matter", "message": f"front matter is not read: [ and {{ nested "
+                                     f"{depth} deep (at most {FRONT_MATTER_DEPTH})"}]
     import yaml  # only documents with front matter pay for it
 
     try:
@@ -2036,11 +2225,23 @@ def front_matter(text: str) -> tuple[dict, str, list[dict]]:
     if not isinstance(data, dict):
         return {}, text[m.end():], [{"kind": "front-matter", "message": "front matter is not a mapping"}]
     # Only plain values (and lists of them): nested or aliased structures could take forever to print.
-    kept = {key: value for key, value in data.items() if isinstance(key, str) and (
+    # YAML's escapes ("\ud800", "\ufdd0") can write what normalise_text took out of the text: taken out again.
+    kept = {without_unwanted(key): unwanted_replaced(value) for key, value in data.items() if isinstance(key, str) and (
         is_plain_value(value) or isinstance(value, list) and len(value) <= 100 and all(map(is_plain_value, value)))}
     dropped = sorted(str(key)[:40] for key in data if key not in kept)
     warnings = [{"kind": "front-matter", "message": f"front matter values ignored (not plain text): {', '.join(dropped)}"}] if dropped else []
     return kept, text[m.end():], warnings
+
+
+def flow_depth(yaml_text: str) -> int:
+    """How deep YAML's flow collections ([ ] and { }) nest at most, quotes not told apart (enough for a budget)."""
+    if yaml_text.count("[") + yaml_text.count("{") <= FRONT_MATTER_DEPTH:
+        return 0  # cannot be deeper: spare the scan
+    depth = deepest = 0
+    for m in FLOW_BRACKET.finditer(yaml_text):
+        depth = depth + 1 if m[0] in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def pelican_header(text: str) -> tuple[dict, str, tuple[str, ...]]:
@@ -2073,6 +2274,13 @@ def setext_to_atx(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def unwanted_replaced(value):
+    """A plain front-matter value (or a list of them) with its texts passed through without_unwanted."""
+    if isinstance(value, list):
+        return [unwanted_replaced(item) for item in value]
+    return without_unwanted(value) if isinstance(value, str) else value
 
 
 def is_plain_value(value) -> bool:
@@ -2112,11 +2320,21 @@ CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}) *(?:\{.*\}|\.?[\w#.+-]*) *$")
 
 def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
     """The ATX headings among lines, outside fenced code, by line number (an unclosed fence fences nothing)."""
+    fenced = fenced_lines(lines)
+    return {number: heading for number, line in enumerate(lines)
+            if line.startswith("#") and not fenced[number] and (heading := ATX_HEADING.match(line))}
+
+
+def fenced_lines(lines: list[str]) -> bytearray:
+    """1 for each line of a fenced code block as Python-Markdown's fenced_code reads them (an unclosed fence fences nothing)."""
+    fenced = bytearray(len(lines))
     closers: dict[str, list[int]] = {}  # each bare fence ("```"), the lines that hold it
     for number, line in enumerate(lines):
         if line.startswith(("```", "~~~")):
             closers.setdefault(line.rstrip(" "), []).append(number)
-    headings, number = {}, 0
+    if not closers:
+        return fenced
+    number = 0
     while number < len(lines):
         line = lines[number]
         fence = CODE_FENCE.match(line) if line.startswith(("```", "~~~")) else None
@@ -2124,14 +2342,11 @@ def markdown_headings(lines: list[str]) -> dict[int, re.Match[str]]:
             same = closers.get(fence["fence"], [])
             close = bisect.bisect_right(same, number)
             if close < len(same):
+                fenced[number:same[close] + 1] = b"\x01" * (same[close] + 1 - number)
                 number = same[close] + 1
                 continue
-        elif line.startswith("#"):
-            heading = ATX_HEADING.match(line)
-            if heading:
-                headings[number] = heading
         number += 1
-    return headings
+    return fenced
 
 
 # What a heading and a title may differ by and still be the same: emphasis marks, case, spacing.
@@ -2157,7 +2372,7 @@ def markdown_sections(lines: list[str], headings: dict[int, re.Match[str]]) -> l
     return [Section(heading, tuple(markdown_blocks(body)), level) for heading, level, body in sections]
 
 
-def parse_markdown(text: str, name: str) -> Article:
+def parse_markdown(text: str, name: str, encoding: str = "utf-8") -> Article:
     """Parse a Markdown document with optional front matter into an Article.
 
     The title is the front matter's, else the first # heading; that heading leaves the body when it repeats the title.
@@ -2167,6 +2382,11 @@ def parse_markdown(text: str, name: str) -> Article:
     meta_lines = tuple(line for line in block[0].split("\n") if line.strip()) if block else ()
     if not block:
         data, body, meta_lines = pelican_header(text)
+    raw_text = raw_text_defused(body)[1]  # the HTML step escapes them again in the source it converts
+    if raw_text:
+        warnings.append({"kind": "html", "message": "shown as text, not as HTML (an element whose content the HTML "
+                         "parser would not read as markup hides the rest of the page when left open): "
+                         + ", ".join(f"<{name}>" for name in raw_text)})
     toneless_ok = toneless_readings_ok(body)
     lines = [mark_pinyin(line, toneless_ok) if "(" in line else line for line in setext_to_atx(body.split("\n"))]
     title = str(data["title"]).strip() if data.get("title") not in (None, "") else None
@@ -2179,7 +2399,7 @@ def parse_markdown(text: str, name: str) -> Article:
     built = tuple(markdown_sections(lines, headings))
     built = tuple(s for i, s in enumerate(built) if s.paragraphs or s.heading is not None or i > 0)
     sample = clean(" ".join(p for s in built for p in s.paragraphs))[:20000]
-    lang = str(data.get("lang") or data.get("language") or detect_lang(sample))
+    lang = str(data.get("lang") or data.get("language") or detect_lang(sample, encoding))
     china = lang.startswith(CHINESE_DATE_LANGS)
     date = None
     if data.get("date") not in (None, ""):
@@ -2219,15 +2439,35 @@ LINK_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]\n]+)\]:[ \t]*<?(?P<url>[^
 # The src of an HTML image: <img src="a.png">, <IMG alt=x src=a.png>.
 HTML_IMAGE = re.compile(r"<img\b[^<>]*?\ssrc\s*=\s*(?:\"(?P<double>[^\"<>]*)\"|'(?P<single>[^'<>]*)'|(?P<bare>[^\s<>]+))", re.I)
 BACKTICK_RUN = re.compile(r"`+")  # opens or closes a code span: `code`, ``co`de``
+# Elements an HTML parser reads as raw text (style, script, xmp, iframe, noembed, noframes, noscript, plaintext),
+# as escapable raw text (textarea, title) or into a fragment of their own (template), and select, which drops the
+# markup of all it holds: one left open swallows the rest of a page or shows it as literal HTML.
+RAW_TEXT_ELEMENTS = ("style", "script", "template", "textarea", "xmp", "title", "noembed", "iframe", "noframes",
+                     "noscript", "plaintext", "select")
+_RAW_TEXT_NAME = rf"(?:{'|'.join(RAW_TEXT_ELEMENTS)})(?![^\s/>])"
+# The "<" of a raw-text element's start or end tag: <style>, </SCRIPT >, <textarea rows=3>, but not <styles>.
+RAW_TEXT_TAG = re.compile(rf"<(?=/?{_RAW_TEXT_NAME})", re.I)
+# The same tags not escaped by a backslash, or a whole math tag (group "math"): <style, </title, <math display=block>.
+RAW_TEXT_OR_MATH_TAG = re.compile(rf"<(?<!\\<)(?:/?(?P<name>{_RAW_TEXT_NAME})|(?P<math>/?math\b[^<>]*>))", re.I)
 
 
 def without_code_spans(text: str) -> str:
-    """Text without its code spans, whose content shows as typed: each run of backticks closes at the next of its length."""
+    """Text without its code spans, whose content shows as typed."""
+    pieces, last = [], 0
+    for start, end in code_spans(text):
+        pieces.append(text[last:start])
+        last = end
+    return "".join(pieces) + text[last:]
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span of a Markdown paragraph, backticks included: each run of backticks closes at
+    the next of its length, and a run that none closes is plain backticks."""
     runs = [m.span() for m in BACKTICK_RUN.finditer(text)]
     by_length: dict[int, list[int]] = {}  # run length: the runs of that length, by index
     for index, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(index)
-    pieces, last, index = [], 0, 0
+    spans, index = [], 0
     while index < len(runs):
         start, end = runs[index]
         same = by_length[end - start]
@@ -2235,9 +2475,63 @@ def without_code_spans(text: str) -> str:
         if close == len(same):  # never closed: plain backticks
             index += 1
             continue
-        pieces.append(text[last:start])
-        last, index = runs[same[close]][1], same[close] + 1
-    return "".join(pieces) + text[last:]
+        spans.append((start, runs[same[close]][1]))
+        index = same[close] + 1
+    return spans
+
+
+def raw_text_defused(source: str) -> tuple[str, list[str]]:
+    """Markdown source whose raw-text elements (RAW_TEXT_ELEMENTS) are text and whose math tags opening a line
+    are gone, outside code; and the raw-text elements' names, in order, each once.
+
+    A <style>, <textarea> or <math> left open would make Python-Markdown keep the rest of the document as
+    one raw HTML block, and the HTML parser swallow it or show it as literal markup: written &lt;style>, the
+    tag shows as typed and the rest stays Markdown (sanitize() drops math tags anyway). Code (fenced,
+    indented, spans) shows its tags as typed already.
+    """
+    if RAW_TEXT_OR_MATH_TAG.search(source) is None:
+        return source, []
+    lines = source.split("\n")
+    fenced = fenced_lines(lines)
+    names: dict[str, None] = {}
+    start = 0
+    while start < len(lines):  # each run of lines outside fences and between blank lines: a paragraph's code spans stay in it
+        if fenced[start] or not lines[start].strip():
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and not fenced[end] and lines[end].strip():
+            end += 1
+        lines[start:end] = raw_text_escaped(lines[start:end], names)
+        start = end
+    return "\n".join(lines), list(names)
+
+
+def raw_text_escaped(lines: list[str], names: dict[str, None]) -> list[str]:
+    """The lines of one paragraph with raw-text tags escaped and math tags opening a line dropped, outside code
+    spans and indented lines (code when they open a block; the HTML step catches any that are not); names gathers
+    the raw-text elements' names."""
+    text = "\n".join(lines)
+    if RAW_TEXT_OR_MATH_TAG.search(text) is None:
+        return lines
+    spans = code_spans(text) if "`" in text else []
+    span_starts = [start for start, _end in spans]
+    line_starts = [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
+    pieces, last = [], 0
+    for m in RAW_TEXT_OR_MATH_TAG.finditer(text):
+        line = bisect.bisect_right(line_starts, m.start()) - 1
+        span = bisect.bisect_right(span_starts, m.start()) - 1
+        if lines[line].startswith(("    ", "\t")) or (span >= 0 and m.start() < spans[span][1]) or (
+                m["math"] and text[line_starts[line]:m.start()].strip(" ")):  # inline, Python-Markdown keeps it inline
+            continue
+        pieces.append(text[last:m.start()])
+        if m["math"]:
+            last = m.end()
+        else:
+            names.setdefault(m["name"].lower())
+            pieces.append("&lt;")
+            last = m.start() + 1
+    return ("".join(pieces) + text[last:]).split("\n")
 
 
 def markdown_images(blocks: list[str]) -> tuple[str, ...]:
@@ -2262,6 +2556,7 @@ IMAGE_WARNINGS = {
     "remote": "image {url} is remote: the page's Content-Security-Policy blocks it (--remote-images allows https: images)",
     "insecure": "image {url} is remote over http: the page blocks it even with --remote-images (only https: images load)",
     "scheme": "image {url} is removed from the page (not an http, https or relative URL)",
+    "host": "image {url} is removed from the page (a protocol-relative URL names another host: write https: before it)",
     "absolute": "image {url} is an absolute path: not copied beside the page (give a path relative to the document)",
     "outside": "image {url} lies outside the document's folder: not copied beside the page",
     "missing": "image {url} is not found beside the document: the page shows it broken",
@@ -2273,9 +2568,11 @@ def image_kind(url: str, remote_images: bool) -> tuple[str, str]:
     for a bare #fragment, or an IMAGE_WARNINGS key and the URL."""
     from urllib.parse import unquote, urlsplit
 
+    if is_protocol_relative(URL_NOISE.sub("", url)):
+        return "host", url
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    if scheme in ("http", "https") or (not scheme and url.startswith("//")):
+    if scheme in ("http", "https"):
         return ("shown", "") if remote_images and scheme == "https" else (
             "insecure" if remote_images else "remote", url)
     if len(scheme) > 1:  # one letter is a Windows drive: C:/charts/a.png
@@ -2302,10 +2599,18 @@ def with_image_warnings(article: Article, options: Options) -> Article:
     return dataclasses.replace(article, warnings=article.warnings + warnings) if warnings else article
 
 
-def parse_document(text: str, name: str, markdown: bool = False) -> Article:
-    """Parse decoded text into an Article; Markdown for .md files, the dump parser otherwise."""
+def parse_document(text: str, name: str, markdown: bool = False, encoding: str = "utf-8") -> Article:
+    """Parse decoded text into an Article; Markdown for .md files, the dump parser otherwise.
+
+    The encoding the text was read with tells a Chinese text's script when its characters cannot (Big5: Traditional).
+    """
     text, warnings = normalise_text(text)
-    article = parse_markdown(text, name) if markdown else parse_text(text, name)
+    name = without_unwanted(name)  # a name may become the title
+    if "+" in encoding:  # decode() read some lines in another encoding: mixed_reading()
+        first, *others = encoding.split("+")
+        warnings.append({"kind": "encoding", "message": f"the file mixes encodings: read as {first}, with lines in "
+                         f"{' and '.join(others)} (their bytes make no sense in {first})"})
+    article = parse_markdown(text, name, encoding) if markdown else parse_text(text, name, encoding)
     if warnings:
         article = dataclasses.replace(article, warnings=tuple(warnings) + article.warnings)
     if not any(s.paragraphs for s in article.sections) and not article.markdown:
@@ -2423,6 +2728,13 @@ def is_foreign(ch: str, traditional: bool) -> bool:
     if traditional:
         return (encodable(ch, "gb2312") and not encodable(ch, "cp950")) or not encodable(ch, "big5hkscs")
     return not encodable(ch, "gb2312")
+
+
+@functools.lru_cache(maxsize=8192)
+def script_form(ch: str) -> int:
+    """1 for a Han character of Traditional text only (in Big5, not in GB2312: 測), -1 for one of Simplified text
+    only (in GB2312, not in Big5: 测), 0 for the others."""
+    return encodable(ch, "cp950") - encodable(ch, "gb2312")
 
 
 def damage_codec(traditional: bool) -> str:
@@ -2592,6 +2904,11 @@ def find_damage(text: str, readings: dict[int, str], mask: bytearray, traditiona
     return found
 
 
+def lost_runs(text: str, mask: bytearray) -> list[tuple[int, int, Damage]]:
+    """The runs of U+FFFD (a character lost before or while the document was decoded) in a text of any language."""
+    return [(m.start(), m.end(), Damage("lost", m[0])) for m in REPLACEMENT_RUN.finditer(text) if not any(mask[m.start():m.end()])]
+
+
 _CONVERTERS: dict = {}
 
 
@@ -2718,8 +3035,8 @@ class Restoration:
 
 
 def may_be_damaged(text: str, how: Restoration) -> bool:
-    """Whether find_mojibake() or, in Chinese, find_damage() could find anything in a clean text."""
-    if MOJIBAKE_LEAD.search(text):
+    """Whether find_mojibake(), lost_runs() or, in Chinese, find_damage() could find anything in a clean text."""
+    if MOJIBAKE_LEAD.search(text) or "\ufffd" in text:
         return True
     return how.chinese and may_be_lost_or_garbled(text, damage_codec(how.traditional))
 
@@ -2772,11 +3089,13 @@ def fully_restored(text: str, how: Restoration, detect: bool = True) -> tuple[st
             shown = damage.repair if damage.repair is not None else damage.text
             marked.replace(start, end, shown, damage)
             mask[start:end] = bytes(len(shown))
-        if how.chinese:
+        if how.chinese or "\ufffd" in marked.text:
             taken = bytearray(mask)
             for start, end, _damage in marked.runs:
                 taken[start:end] = b"\x01" * (end - start)
-            for start, end, damage in reversed(find_damage(marked.text, marked.readings, taken, how.traditional)):
+            found = find_damage(marked.text, marked.readings, taken, how.traditional) if how.chinese else \
+                lost_runs(marked.text, taken)
+            for start, end, damage in reversed(found):
                 if damage.repair is None:
                     marked.mark(start, end, damage)
                 else:
@@ -2936,21 +3255,58 @@ def markdown_renderer():
     from markdown.extensions.tables import TableExtension
 
     # Instances, not names: names make Markdown scan every installed package's entry points (~25 ms).
-    return markdown.Markdown(extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html")
+    renderer = markdown.Markdown(extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html")
+    parser = renderer.parser
+    # Its block processors take blocks from the front of the list and put the rest of a block back there
+    # (pop(0), insert(0, rest)): in a list each moves every block after it, quadratic in the blocks of a document.
+    parser.parseChunk = lambda parent, text: parser.parseBlocks(parent, BlockQueue(text.split("\n\n")))
+    return with_spaceless_links(renderer)
+
+
+def with_spaceless_links(renderer):
+    """A Python-Markdown instance whose link and image processors are SpacelessDestination ones."""
+    from markdown.inlinepatterns import IMAGE_LINK_RE, LINK_RE, ImageInlineProcessor, LinkInlineProcessor
+
+    for name, processor, pattern, priority in (("link", LinkInlineProcessor, LINK_RE, 160),
+                                               ("image_link", ImageInlineProcessor, IMAGE_LINK_RE, 150)):
+        spaceless = type(f"Spaceless{processor.__name__}", (SpacelessDestination, processor), {})
+        renderer.inlinePatterns.register(spaceless(pattern, renderer), name, priority)  # in place of the stock one
+    return renderer
+
+
+class SpacelessDestination:
+    """A Python-Markdown link or image processor that takes no destination holding white space outside <…>.
+
+    Python-Markdown reads "[x]( more words 'and a quote) on" as a link whose URL is the words, which the
+    page then hides; CommonMark makes such a destination no link, and the text stays text.
+    """
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = super().getLink(data, index)
+        angled = self.RE_LINK.match(data, pos=index)
+        if handled and WHITE_SPACE_IN.search(href) and not (angled and angled.group(1)):
+            return href, title, index, False
+        return href, title, end, handled
+
+
+class BlockQueue(collections.deque):
+    """Python-Markdown's blocks as a deque, which takes and gives back at its front in constant time."""
+
+    def pop(self, index: int = -1) -> str:
+        return self.popleft() if index == 0 else super().pop()
 
 
 def defuse_markdown(source: str) -> str:
     """Markdown source whose parse stays near linear in its size.
 
-    A block whose length times its inline marks exceeds MARKDOWN_BLOCK_BUDGET is shown as
-    literal text. When the scans for "]" and ">" would cost more than a few times the text's
+    List items nested deeper than MARKDOWN_LIST_INDENT columns are items of that depth (Python-Markdown
+    recurses once per level). A block too costly (literal_heavy_blocks) is shown as literal text. When the scans for "]" and ">" would cost more than a few times the text's
     length (Python-Markdown scans from each "[" to its "]", the HTML parser from each "<tag" to
     its ">"), every "[" is escaped and every "<" that another "<" follows before any ">" becomes
     &lt;. The text is all kept, shown as typed; only those links and tags no longer work.
     No real document comes near these budgets: it is returned unchanged.
     """
-    if len(source) ** 2 > MARKDOWN_BLOCK_BUDGET:  # no block of a shorter text can be over budget
-        source = literal_heavy_blocks(source)
+    source = literal_heavy_blocks(shallow_lists(source))
     budget = 8 * len(source) + 100_000
     if source.count("[") > 16:
         stack, cost = [], 0
@@ -2986,38 +3342,116 @@ def defuse_markdown(source: str) -> str:
 
 
 def literal_heavy_blocks(source: str) -> str:
-    """Source with each paragraph too costly to parse inline turned into literal text (an HTML <p>)."""
-    blocks, in_fence = source.split("\n\n"), False
+    """Source with each block too costly for Python-Markdown turned into literal text (raw HTML, which it leaves alone).
+
+    Too costly: a paragraph whose length times its inline marks exceeds MARKDOWN_BLOCK_BUDGET (each inline
+    match rebuilds its text); a block of more than MARKDOWN_BLOCK_SPLITS lines at which Python-Markdown splits
+    it and tests all the rest again (setext underlines, rules, headings, link definitions); a table whose cells
+    would take the document's tables past MARKDOWN_TABLE_CELLS (each cell costs more than its text). A table
+    is shown in a <pre>, row under row, the other blocks in a <p>.
+    """
+    if len(source) ** 2 <= MARKDOWN_BLOCK_BUDGET and source.count("|") <= MARKDOWN_TABLE_CELLS and \
+            len(BLOCK_SPLIT_LINE.findall(source)) <= MARKDOWN_BLOCK_SPLITS:
+        return source  # no block of a shorter text can be over budget
+    blocks, in_fence, cells = source.split("\n\n"), False, 0
     for index, block in enumerate(blocks):
         fences = sum(1 for line in block.split("\n") if FENCE.match(line))
-        if not in_fence and not fences and not block.lstrip().startswith(("|", ">", "    ", "\t")) and "\n|" not in block \
-                and len(block) * len(MARKDOWN_MATCH_CHARS.findall(block)) > MARKDOWN_BLOCK_BUDGET:
-            literal = block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;")
-            blocks[index] = f"<p>{literal}</p>"  # raw HTML: Markdown leaves it alone
+        table = "|" in block and MARKDOWN_TABLE.search(block) is not None
+        cells += block.count("|") if table else 0
+        if in_fence or fences:
+            pass
+        elif table and cells > MARKDOWN_TABLE_CELLS:
+            blocks[index] = f"<pre>{literal_html(block)}</pre>"
+        elif len(BLOCK_SPLIT_LINE.findall(block)) > MARKDOWN_BLOCK_SPLITS or (
+                not table and not block.lstrip().startswith((">", "    ", "\t"))
+                and len(block) * len(MARKDOWN_MATCH_CHARS.findall(block)) > MARKDOWN_BLOCK_BUDGET):
+            blocks[index] = f"<p>{literal_html(block)}</p>"
         in_fence ^= fences % 2 == 1
     return "\n\n".join(blocks)
 
 
+def literal_html(block: str) -> str:
+    """A block of Markdown source as HTML text, shown as typed ("[" written as a character reference too)."""
+    return block.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;")
+
+
+def shallow_lists(source: str) -> str:
+    """Source whose list items are indented at most MARKDOWN_LIST_INDENT columns (deeper ones are moved up to that
+    depth, their text kept); fenced code is left as it is."""
+    if DEEP_LIST_ITEM.search(source) is None:
+        return source
+    lines = source.split("\n")
+    fenced = fenced_lines(lines)
+    for number, line in enumerate(lines):
+        deep = DEEP_LIST_ITEM.match(line) if not fenced[number] else None
+        if deep and len(deep[0].expandtabs(4)) > MARKDOWN_LIST_INDENT:
+            lines[number] = " " * MARKDOWN_LIST_INDENT + line[deep.end():]
+    return "\n".join(lines)
+
+
 def safe_attribute(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: a second check of URLs after nh3's own (entities already decoded)."""
-    if attribute in URL_ATTRIBUTES and DANGEROUS_URL.match(URL_NOISE.sub("", value).lower()):
-        return None
+    """nh3's attribute filter: a second check of URLs after nh3's own (entities already decoded).
+
+    Besides script URLs it drops protocol-relative ones (//host/x, \\\\host\\x, /\\host), which nh3 lets
+    through as relative: a page opened from disk would reach file://host/x, a network share on Windows.
+    """
+    if attribute in URL_ATTRIBUTES:
+        squeezed = URL_NOISE.sub("", value).lower()
+        if DANGEROUS_URL.match(squeezed) or is_protocol_relative(squeezed):
+            return None
     return value
+
+
+def is_protocol_relative(url: str) -> bool:
+    """Whether a URL names another host without a scheme: //host/x, or with backslashes, which browsers read as "/"."""
+    return url[:2].replace("\\", "/") == "//"
 
 
 def sanitize(markup: str) -> str:
     """HTML from a Markdown document, reduced to a safe allowlist by nh3.
 
     Kept: text, structure, tables, figures, ruby, time and links; URLs only http, https,
-    mailto or relative. Dropped with their content: script and style. Dropped, text kept:
-    every other element (iframe, object, embed, form, base, meta, svg, math, ...).
-    Dropped: every attribute not listed (on* handlers, style, id, target, ...) and comments.
+    mailto or relative. Dropped, text kept: every other element (iframe, object, embed, form, base,
+    meta, svg, math, ...). Dropped: every attribute not listed (on* handlers, style, id, target, ...)
+    and comments. Nothing is dropped with its content: see parseable().
     """
     import nh3
 
-    markup = SELF_CLOSING.sub(r"<\1\2></\1>", FOREIGN_CONTENT.sub("", markup))
-    return nh3.clean(markup, tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
+    return nh3.clean(parseable(markup), tags=SANITIZE_TAGS, attributes=SANITIZE_ATTRIBUTES, attribute_filter=safe_attribute,
                      url_schemes=SANITIZE_URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
+
+
+def parseable(markup: str) -> str:
+    """HTML in which the sanitizer's parser can drop no text: what would hide text is written as text or dropped.
+
+    Comments left open, tags of raw-text elements (what raw_text_defused() could not see: a tag on an
+    indented line) and every "<" that starts no well-formed tag are escaped; the tags of elements that are
+    not HTML's are dropped, their content kept; XML-style empty elements are closed.
+    """
+    if "<" not in markup:
+        return markup
+    markup = NOT_A_TAG.sub("&lt;", RAW_TEXT_TAG.sub("&lt;", without_open_comments(markup)))
+    markup = SELF_CLOSING.sub(r"<\1\2></\1>", NOT_HTML_TAG.sub("", markup))
+    return LONG_TEXT_RUN.sub(short_text_nodes, markup) if len(markup) > TEXT_NODE_CHARACTERS else markup
+
+
+def short_text_nodes(run: re.Match[str]) -> str:
+    """A long run of text cut by <wbr> (which nh3 drops) before an "&" every TEXT_NODE_CHARACTERS: the sanitizer's
+    parser takes time growing with the square of a text node's character references (2 s for a 1 MB one)."""
+    text, pieces, at = run[0], [], 0
+    while (cut := text.find("&", at + TEXT_NODE_CHARACTERS)) >= 0:
+        pieces += (text[at:cut], "<wbr>")
+        at = cut
+    return "".join(pieces) + text[at:]
+
+
+def without_open_comments(markup: str) -> str:
+    """HTML whose comments that no "-->" closes are text: the parser would take the rest of the page into them."""
+    closed_before = markup.rfind("-->") - 2  # "<!--" at or before this index is closed ("<!-->" closes itself)
+    opener = markup.find("<!--", max(closed_before + 1, 0))
+    if opener < 0:
+        return markup
+    return markup[:opener] + markup[opener:].replace("<!--", "&lt;!--")
 
 
 def one_headline(markup: str) -> str:
@@ -3056,7 +3490,8 @@ def markdown_sections_html(article: Article) -> list[dict]:
 
     The body is converted whole, so that reference links may point from one section to another.
     """
-    markup = one_headline(sanitize(markdown_renderer().reset().convert(defuse_markdown(markdown_source(article)))))
+    source = raw_text_defused(defuse_markdown(markdown_source(article)))[0]
+    markup = marks_out_of_tags(one_headline(sanitize(markdown_renderer().reset().convert(source))))
     starts = top_level_heading_starts(markup)
     taken: set[str] = set()
     rendered = []
@@ -3073,6 +3508,14 @@ def markdown_sections_html(article: Article) -> list[dict]:
         chunk = f'<h{level} id="{section_id}"{heading["attributes"]}>' + chunk[heading.end("attributes") + 1:]
         rendered.append({"id": section_id, "heading": text, "level": level, "html": ruby_html(chunk)})
     return rendered
+
+
+def marks_out_of_tags(markup: str) -> str:
+    """Sanitized HTML whose tags hold no reading or damage marks: a reading in an attribute (title="國(guó)") is
+    written back as the document had it, a damaged run's marks are dropped, so ruby never lands inside a tag."""
+    if RUBY_OPEN not in markup and DAMAGE_OPEN not in markup and DAMAGE_CLOSE not in markup:
+        return markup
+    return MARKED_TAG.sub(lambda m: DAMAGE_MARKS.sub("", MARKED_READING_SPLIT.sub(r"(\1)", m[0])), markup)
 
 
 def body_html(article: Article) -> list[dict]:
@@ -3224,13 +3667,25 @@ def contents_of(sections: list[dict]) -> list[dict]:
 
 
 def build_date() -> str | None:
-    """The build time from SOURCE_DATE_EPOCH, so pages stay reproducible without it."""
+    """The build time from SOURCE_DATE_EPOCH, so pages stay reproducible without it; None when unset or unusable
+    (the command line says so once: epoch_problem)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
+    if not epoch or epoch_problem(epoch):
         return None
     import datetime
 
-    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Arithmetic rather than fromtimestamp(), which the platform's C library may limit to earlier years.
+    stamp = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=int(epoch))
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch_problem(epoch: str) -> str | None:
+    """Why a SOURCE_DATE_EPOCH value cannot date a page, or None: ASCII digits, seconds up to the end of year 9999."""
+    if not (epoch.isascii() and epoch.isdigit()):
+        return "not a whole number of seconds since 1970-01-01 (ASCII digits only)"
+    if len(epoch.lstrip("0")) > len(str(LAST_EPOCH)) or int(epoch) > LAST_EPOCH:  # int() refuses 4,300 digits and more
+        return f"after the year 9999 (at most {LAST_EPOCH})"
+    return None
 
 
 def render_page(article: Article, templates: Path | None = None, options: Options = Options()) -> str:
@@ -3247,6 +3702,11 @@ def template_problem(templates: Path) -> str | None:
     import jinja2
     from jinja2 import meta, nodes
 
+    try:
+        for _ in template_files(templates):  # the fingerprint reads every file of the folder
+            pass
+    except OSError as error:
+        return f"template folder {templates}: {error.filename} cannot be read ({error.strerror or error})"
     environment = template_environment(templates)
     contexts = {"page.html": set(page_context(Article(name="check", title="check"))), **site_template_contexts(templates)}
     for root, given in contexts.items():
@@ -3265,6 +3725,8 @@ def template_problem(templates: Path) -> str | None:
                 continue
             except jinja2.TemplateSyntaxError as error:
                 return f"template {error.filename}, line {error.lineno}: {error.message}"
+            except OSError as error:  # a template that became unreadable, or is a folder
+                return f"{where}template {name} cannot be read ({error.strerror or error})"
             for node in trees[-1][1].find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
                 if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
                     pending.append((node.template.value, f"template {filename}, line {node.lineno}: ",
@@ -3313,7 +3775,7 @@ def template_error(error: Exception) -> str | None:
 def read_article(text: str, name: str, markdown: bool = False, options: Options = Options(),
                  encoding: str = "utf-8") -> Article:
     """The restored Article of one decoded document."""
-    article = restore(parse_document(text, name, markdown), options)
+    article = restore(parse_document(text, name, markdown, encoding), options)
     article = with_image_warnings(article, options) if article.images else article
     return article if encoding == article.encoding else dataclasses.replace(article, encoding=encoding)
 
@@ -3542,18 +4004,50 @@ def copy_images(images: list[tuple[Path, str]], out_dir: Path) -> list[str]:
 def renderer_fingerprint(templates: Path | None, options: Options) -> str:
     """A hash of everything besides the input that shapes a page.
 
-    The renderer's own source, every file of the template folders (a template may include any of
-    them, as page.html includes style.css) and the options.
+    The renderer's own source, the versions of the libraries it renders with, every file of the
+    template folders (a template may include any of them, as page.html includes style.css) and the options.
     """
     digest = hashlib.sha256(__version__.encode())
     digest.update(Path(__file__).read_bytes())
+    digest.update(library_versions().encode())
     for folder in ([templates] if templates else []) + [BUILTIN_TEMPLATES]:
-        for template in sorted(p for p in folder.iterdir() if p.is_file()):
-            digest.update(len(template.name).to_bytes(4, "big") + template.name.encode("utf-8", "surrogateescape"))
-            data = template.read_bytes()
+        for name, data in template_files(folder):
+            digest.update(len(name).to_bytes(4, "big") + name.encode("utf-8", "surrogateescape"))
             digest.update(len(data).to_bytes(8, "big") + data)
     digest.update(repr(dataclasses.astuple(options)).encode())
     return digest.hexdigest()
+
+
+def template_files(folder: Path):
+    """(path relative to folder, bytes) of every file below a template folder, sorted; OSError when one cannot be read."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        yield path.relative_to(folder).as_posix(), path.read_bytes()
+
+
+def library_versions() -> str:
+    """"name==version" for each of PAGE_LIBRARIES, as installed ("name==" when it is not).
+
+    Read from the names of the dist-info (or egg-info) folders on sys.path, the first of each as
+    imports would find it: importing importlib.metadata alone costs more than a one-page run's rendering.
+    """
+    wanted = {project_key(name): name for name in PAGE_LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a folder that is gone
+            continue
+        for name in names:
+            stem, _, kind = name.rpartition(".")
+            project, _, version = stem.partition("-")
+            if kind in ("dist-info", "egg-info") and project_key(project) in wanted:
+                found.setdefault(project_key(project), version.split("-")[0])  # an egg-info's "6.0-py3.11"
+    return " ".join(f"{name}=={found.get(key, '')}" for key, name in wanted.items())
+
+
+def project_key(name: str) -> str:
+    """A distribution's name as packaging compares them: charset_normalizer, Charset.Normalizer -> charset-normalizer."""
+    return PROJECT_NAME_SEPARATORS.sub("-", name).lower()
 
 
 def input_stat(info: os.stat_result) -> str:
@@ -4460,6 +4954,16 @@ def output_folder_problem(out_dir: Path) -> str | None:
     return None if os.access(out_dir, os.W_OK) else "output folder is not writable"
 
 
+def environment_problem() -> str | None:
+    """Why the environment cannot shape the pages as asked (a SOURCE_DATE_EPOCH that is no usable time), or None.
+
+    Reproducible builds' specification asks a tool to stop on a malformed value rather than ignore it.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    problem = epoch_problem(epoch) if epoch else None
+    return f"SOURCE_DATE_EPOCH={epoch[:40]}: {problem}" if problem else None
+
+
 def page_target(output: Path | None, stdin: bool) -> Path | None:
     """Where a one-page run writes (a file, or STDIO for standard output); None for a run into a folder."""
     if output is None:
@@ -4641,8 +5145,8 @@ def main(argv: list[str] | None = None) -> int:
                       source_format=args.source_format, remote_images=args.remote_images)
     if args.templates and not args.templates.is_dir():
         build_parser().error(f"--templates {args.templates}: not a folder")
-    if args.templates and not (args.json or args.jsonl):  # checked before any document is read
-        problem = template_problem(args.templates)
+    if not (args.json or args.jsonl):  # checked before any document is read
+        problem = (template_problem(args.templates) if args.templates else None) or environment_problem()
         if problem:
             error_line(problem)
             return 2

@@ -3,6 +3,7 @@
 
     python bench/run.py            # the full run (a few minutes on 2 cores), writes BENCHMARKS.md
     python bench/run.py --quick    # smaller corpora, for a quick look; writes nothing
+    python bench/run.py --worst    # only the worst cases (issue 15's pathological inputs); writes nothing
     python bench/run.py --site     # the site of 10,000 and 100,000 documents (about 15 minutes on 2 cores),
                                    # writes its own section of BENCHMARKS.md; --site-sizes 10000 for one size
 
@@ -125,6 +126,71 @@ for _ in range({rounds}):
         best[name] = min(best[name], (time.perf_counter() - start) / len(texts) * 1000)
 print(json.dumps(best))
 """
+
+
+# The pathological inputs of issue 15 in one warm process: the seed's time per MB first (best of 20), then each
+# input at each size (best of 3 below 100 KB, else one run), seconds per MB. Each input is made by worst_case().
+WORST = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
+import render
+from run import WORST_CASES, worst_case
+seed = open({seed!r}, encoding="utf-8").read()
+for _ in range(3):
+    render.render_document(seed, "warm-up")
+def seconds_per_mb(text, markdown, runs):
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        render.render_document(text, "worst", markdown=markdown)
+        best = min(best, time.perf_counter() - start)
+    return best / (len(text.encode("utf-8")) / 1e6)
+rows = {{"seed": seconds_per_mb(seed, False, 20)}}
+for name, markdown, _what in WORST_CASES:
+    for size in {sizes}:
+        key = f"{{name}}|{{'markdown' if markdown else 'text'}}|{{size}}"
+        rows[key] = seconds_per_mb(worst_case(name, size), markdown, 3 if size < 100_000 else 1)
+        print(key, round(rows[key], 3), file=sys.stderr, flush=True)
+print(json.dumps(rows))
+"""
+WORST_SIZES = (64 * 1024, 1024 * 1024)
+# (name, Markdown or text, what it is): the inputs the hostile-input campaign found slow (issue 15, items 5-7).
+WORST_CASES = (
+    ("setext", True, "`a` over `=`, line after line: `'a\\n=\\n' * n`"),
+    ("rules", True, "rule lines without blank lines: `'---\\n' * n`"),
+    ("list-4", True, "a list nested one level deeper each line, 4 spaces a level"),
+    ("list-2", True, "the same, 2 spaces a level"),
+    ("paragraphs", True, "one-character paragraphs: `'a\\n\\n' * n`"),
+    ("front-matter", True, "front matter of nested `[`: `'title: ' + '[' * n`"),
+    ("table", True, "one table: `'| x | y |\\n' * n`"),
+    ("entities", True, "`'&amp;' * n` on one line"),
+    ("setext", False, "`'a\\n=\\n' * n`"),
+    ("rules", False, "`'---\\n' * n`"),
+    ("paragraphs-zh", False, "one-character Chinese paragraphs (each could be a subheading): `'中\\n\\n' * n`"),
+    ("table", False, "`'| x | y |\\n' * n`"),
+    ("entities", False, "`'&amp;' * n` on one line"),
+)
+
+
+def worst_case(name: str, size: int) -> str:
+    """The pathological input called name, of about size bytes of UTF-8."""
+    def repeat(unit: str, head: str = "# Title\n\n") -> str:
+        return head + unit * ((size - len(head)) // len(unit.encode("utf-8")))
+
+    if name.startswith("list-"):
+        step, lines, total = int(name[-1]), ["# Title", ""], 0
+        while total < size:
+            lines.append(" " * (step * (len(lines) - 2)) + "- x")
+            total += len(lines[-1]) + 1
+        return "\n".join(lines) + "\n"
+    units = {"setext": "a\n=\n", "rules": "---\n", "paragraphs": "a\n\n", "paragraphs-zh": "中\n\n",
+             "table": "| x | y |\n", "entities": "&amp;"}
+    if name == "front-matter":
+        return "---\ntitle: " + "[" * (size - 40) + "\n---\n\n# Title\n\nbody\n"
+    if name == "table":
+        return repeat(units[name], "# Title\n\n| a | b |\n|---|---|\n")
+    return repeat(units[name])
 
 
 def take_snapshot():
@@ -274,6 +340,28 @@ def measure_startup(runs: int) -> dict:
 def measure_bare_loop(n: int) -> float:
     code = BARE_LOOP.format(root=str(SNAPSHOT), seed=str(SEED), n=n)
     return float(run_child([sys.executable, "-c", code])[1].stdout)
+
+
+def measure_worst(sizes=WORST_SIZES) -> dict:
+    """Seconds per MB of each pathological input and of the seed, in one warm process (see WORST)."""
+    code = WORST.format(root=str(SNAPSHOT), bench=str(ROOT / "bench"), seed=str(SEED), sizes=tuple(sizes))
+    return json.loads(run_child([sys.executable, "-c", code])[1].stdout)
+
+
+def worst_table(worst: dict, sizes=WORST_SIZES) -> tuple[str, list[bool]]:
+    """The worst-case table: each input's seconds per MB at each size against the seed's, within 5×."""
+    seed = worst["seed"]
+    head = " | ".join(f"{size // 1024} KB: s/MB (× seed)" if size < 1 << 20 else f"{size >> 20} MB: s/MB (× seed)" for size in sizes)
+    lines = [f"| Input | As | {head} | Holds (≤ 5×) |", "|---|---|" + "---|" * len(sizes) + "---|"]
+    holds = []
+    for name, markdown, what in WORST_CASES:
+        keys = [f"{name}|{'markdown' if markdown else 'text'}|{size}" for size in sizes]
+        ratios = [worst[key] / seed for key in keys]
+        holds.append(max(ratios) <= 5)
+        cells = " | ".join(f"{worst[key]:.2f} ({ratio:.1f}×)" for key, ratio in zip(keys, ratios))
+        lines.append(f"| {what} | {'Markdown' if markdown else 'text'} | {cells} | {verdict(holds[-1])} |")
+    lines.append(f"\nThe seed: {seed:.3f} s/MB ({len(SEED.read_bytes()) / 1024:.1f} KB, in the same warm process, best of 20).")
+    return "\n".join(lines), holds
 
 
 def measure_phases(n: int, rounds: int) -> dict:
@@ -784,6 +872,9 @@ Times are wall-clock; "CPU" is user + system time of the process and its workers
   "Cost per piece" of the 1 MB (100×) document is its time / 100.
 - **Memory in N**: peak RSS (`wait4` `ru_maxrss`: the largest process of the run) of batches of
   {small} and {large} documents.
+- **Worst cases**: each pathological input of issue 15 (`worst_case()` in bench/run.py) at 64 KB and 1 MB,
+  `render_document` in one warm process (best of 3 at 64 KB, one run at 1 MB), in seconds per MB, against the
+  seed's seconds per MB in the same process (best of 20). The target: within 5× the seed.
 - **Re-run**: `python render.py` over the {large}-document folder, once into an empty output folder, then again
   with nothing changed (the manifest's content hashes skip every page).
 """
@@ -792,6 +883,8 @@ Times are wall-clock; "CPU" is user + system time of the process and its workers
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small corpora; print the table, write nothing")
+    parser.add_argument("--worst", action="store_true", help="only the worst-case table (issue 15's pathological inputs "
+                        "at 64 KB and 1 MB against the seed, per MB); print it, write nothing")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write the report")
     parser.add_argument("--site", action="store_true", help="measure the site of large corpora instead (issue 13)")
     parser.add_argument("--site-sizes", default="10000,100000", help="corpus sizes for --site (default: %(default)s)")
@@ -809,6 +902,12 @@ def main() -> int:
 
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     render = take_snapshot()
+    if args.worst:
+        step("worst cases")
+        table, holds = worst_table(measure_worst())
+        print(table)
+        print(f"Load average at start {load_at_start}, at end {[round(x, 2) for x in os.getloadavg()]}.")
+        return 0 if all(holds) else 1
     results: dict = {"machine": machine(render)}
     step("one seed vs the import floor")
     results["startup"] = measure_startup(runs)
@@ -828,6 +927,8 @@ def main() -> int:
     results["pandoc"] = measure_pandoc(batch_dir, WORK / "out_pandoc", pandoc_files)
     step("sizes " + ", ".join(f"{k}×" for k in multiples))
     results["sizes"] = measure_sizes(multiples)
+    step("worst cases")
+    results["worst"] = measure_worst()
     step(f"batch of {large}, then a re-run")
     results["rerun"] = measure_rerun(large_dir, WORK / "out_large")
     results["memory"] = {"small": results["batch"], "large": results["rerun"]["first"]}
@@ -835,6 +936,8 @@ def main() -> int:
     results["machine"]["load_average"] = {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]}
 
     table, holds = report(results)
+    worst, worst_holds = worst_table(results["worst"])
+    holds += worst_holds
     mach = results["machine"]
     header = (f"Machine: {mach['cpu']}, {mach['cores']} cores, Python {mach['python']}, {mach['os']}; "
               f"Markdown {mach['markdown']}, Jinja2 {mach['jinja2']}, render.py {mach['render']}. "
@@ -843,6 +946,7 @@ def main() -> int:
                            pandoc_files=results["pandoc"]["files"] if results["pandoc"] else 0, small=n, large=large)
     print(table)
     print(phases_table(results))
+    print(worst)
     print(header)
     if not args.quick:
         document = textwrap.dedent(f"""\
@@ -853,7 +957,9 @@ def main() -> int:
 
             {header}
 
-            """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n" + extraction_section(args.output) + method + "\n## Raw figures\n\n```json\n" + json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
+            """) + table + "\n\n## Where a document's time goes\n\n" + phases_table(results) + "\n\n## Worst cases\n\n" + \
+            worst + "\n\n" + extraction_section(args.output) + method + "\n## Raw figures\n\n```json\n" + \
+            json.dumps(results, indent=1, ensure_ascii=False) + "\n```\n"
         site = site_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
         args.output.write_text(document + ("\n" + site + "\n" if site else ""), encoding="utf-8")  # the --site figures stay
         print(f"wrote {args.output}", file=sys.stderr)

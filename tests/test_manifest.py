@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, Doc, manifest_rows, run_cli, write_docs
+from conftest import ROOT, SEED, Doc, manifest_rows, run_cli, run_main, unavailable, unprivileged, write_docs
 
 import render
 
@@ -337,10 +337,9 @@ def count_reads(monkeypatch) -> list[str]:
     return read
 
 
-def summary(capsys, *args) -> str:
-    """Run render.py in this process (one worker) and give its last line."""
-    render.main([*map(str, args), "-j", "1"])
-    return capsys.readouterr().err.strip().splitlines()[-1]
+def summary(*args) -> str:
+    """The last line of render.py run in this process, with one worker."""
+    return run_main(*args, "-j", "1").stderr.strip().splitlines()[-1]
 
 
 def recorded_stats(out: Path) -> dict[str, str | None]:
@@ -354,47 +353,66 @@ def stat_text(path: Path) -> str:
 
 
 @pytest.fixture()
-def settled(tmp_path, monkeypatch, capsys) -> tuple[Path, Path]:
+def settled(tmp_path, monkeypatch) -> tuple[Path, Path]:
     """Three documents rendered once with the clock moved on past the racy window: (corpus, output folder)."""
     corpus = write_docs(tmp_path / "corpus", docs(3))
     out = tmp_path / "out"
     move_clock_on(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
     return corpus, out
 
 
-def test_an_unchanged_rerun_reads_no_input(settled, monkeypatch, capsys):
+def test_an_unchanged_rerun_reads_no_input(settled, monkeypatch):
     corpus, out = settled
     assert recorded_stats(out) == {f"d0{i}.html": stat_text(corpus / f"d0{i}.md") for i in range(3)}
     read = count_reads(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == []
 
 
-def test_an_input_hashed_within_the_racy_window_is_hashed_again(tmp_path, monkeypatch, capsys):
+def test_an_unchanged_rerun_by_a_user_who_cannot_read_the_inputs_says_unchanged(open_tmp, monkeypatch):
+    """The inputs are root's and unreadable to others (mode 0600, set before the first run: chmod changes the
+    change time); the re-run, as nobody, finds every page unchanged without reading them."""
+    if os.geteuid() != 0:
+        unavailable("the re-run must be another user's than the first run's: the tests must run as root")
+    corpus = write_docs(open_tmp / "corpus", docs(3))
+    for doc in corpus.iterdir():
+        doc.chmod(0o600)
+    out = open_tmp / "out"
+    move_clock_on(monkeypatch)
+    assert summary(corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    out.chmod(0o777)  # the re-run may write the manifest: nothing else changes
+    (out / render.MANIFEST_NAME).chmod(0o666)
+    assert "cannot be read (Permission denied)" in run_cli("--json", corpus / "d00.md", user=unprivileged()).stderr
+    again = run_cli(corpus, "-o", out, user=unprivileged())
+    assert again.returncode == 0, again.stderr
+    assert "rendered 0, failed 0, unchanged 3" in again.stderr
+
+
+def test_an_input_hashed_within_the_racy_window_is_hashed_again(tmp_path, monkeypatch):
     corpus = write_docs(tmp_path / "corpus", docs(3))
     out = tmp_path / "out"
     # The inputs changed less than two seconds ago: a write within the same tick could leave their stat as it is.
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
     assert recorded_stats(out) == {"d00.html": None, "d01.html": None, "d02.html": None}
 
     now = move_clock_on(monkeypatch)
     read = count_reads(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d00.md", "d01.md", "d02.md"]  # hashed, though their stat has not changed
     assert recorded_stats(out)["d01.html"] == stat_text(corpus / "d01.md")  # settled now
 
     os.utime(corpus / "d01.md", ns=(now, now))  # modified "now" by its modification time
     read.clear()
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d01.md"] and recorded_stats(out)["d01.html"] is None
     read.clear()
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d01.md"]  # still within the window of this clock: hashed again
 
 
 @pytest.mark.parametrize("how", ["rewritten", "copied over"])
-def test_an_input_changed_with_its_size_and_times_kept_is_rendered_again(settled, tmp_path, capsys, how):
+def test_an_input_changed_with_its_size_and_times_kept_is_rendered_again(settled, tmp_path, how):
     corpus, out = settled
     doc = corpus / "d01.md"
     before = os.stat(doc)
@@ -409,36 +427,36 @@ def test_an_input_changed_with_its_size_and_times_kept_is_rendered_again(settled
         shutil.copy2(elsewhere, doc)
     after = os.stat(doc)
     assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
+    assert summary(corpus, "-o", out).startswith("rendered 1, failed 0, unchanged 2")
     assert "Title 1 FIRST" in (out / "d01.html").read_text(encoding="utf-8")
 
 
-def test_a_run_with_other_options_renders_again_though_no_stat_changed(settled, capsys):
+def test_a_run_with_other_options_renders_again_though_no_stat_changed(settled):
     corpus, out = settled
-    assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 3, failed 0, unchanged 0")
-    assert summary(capsys, corpus, "-o", out, "--keep-punctuation").startswith("rendered 0, failed 0, unchanged 3")
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(corpus, "-o", out, "--keep-punctuation").startswith("rendered 3, failed 0, unchanged 0")
+    assert summary(corpus, "-o", out, "--keep-punctuation").startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 3, failed 0, unchanged 0")
 
 
-def test_rehash_reads_every_input_and_renders_only_what_changed(settled, monkeypatch, capsys):
+def test_rehash_reads_every_input_and_renders_only_what_changed(settled, monkeypatch):
     corpus, out = settled
     read = count_reads(monkeypatch)
-    assert summary(capsys, corpus, "-o", out, "--rehash").startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out, "--rehash").startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d00.md", "d01.md", "d02.md"]
 
 
-def test_a_manifest_of_the_first_sqlite_version_gains_the_stats(settled, monkeypatch, capsys):
+def test_a_manifest_of_the_first_sqlite_version_gains_the_stats(settled, monkeypatch):
     corpus, out = settled
     with sqlite3.connect(out / render.MANIFEST_NAME) as connection:
         connection.execute("ALTER TABLE pages DROP COLUMN seen")
         connection.execute("ALTER TABLE pages DROP COLUMN renderer")
         connection.execute("DROP TABLE renderers")
     read = count_reads(monkeypatch)
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == ["d00.md", "d01.md", "d02.md"]
     assert recorded_stats(out)["d00.html"] == stat_text(corpus / "d00.md")
     read.clear()
-    assert summary(capsys, corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
+    assert summary(corpus, "-o", out).startswith("rendered 0, failed 0, unchanged 3")
     assert read == []
 
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, run_cli
-from hypothesis import given, settings
+from conftest import ROOT, SEED, run_main
+from hypothesis import given
 from hypothesis import strategies as st
 
 import render
@@ -34,7 +34,8 @@ MARK = re.compile(r'<mark class="damaged" title="(?P<title>[^"]+)">(?P<run>.*?)'
 
 
 def analyse(*args: str) -> list[dict]:
-    result = run_cli("--json", *args)
+    """The --json output of the command line for these arguments (run in this process)."""
+    result = run_main("--json", *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -65,13 +66,14 @@ def restore_text(text: str, lang: str = "zh-Hant", **how) -> str:
     return render.restore_text(text, render.Restoration(lang=lang, **{**defaults, **how}))[0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def seed_json() -> dict:
     return analyse(str(SEED))[0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def seed_page() -> str:
+    """Rendered anew for each test (30 ms): mutation testing ties each test to the code it runs."""
     return page(SEED)
 
 
@@ -326,16 +328,19 @@ PIECES = st.sampled_from(["中", "國", "业", "约", "浇", "赣", "场", "瘎"
                           "a", "H", " ", "“", "”", "‘", "’", "。", "國" + READING, "业" + READING, "?" + READING])
 
 
-@settings(max_examples=300, deadline=None)
+# The full-width marks widening writes, back to the ASCII ones they stand for (the README's list).
+NARROW = str.maketrans("，：；！？（）", ",:;!?()")
+
+
 @given(st.lists(PIECES, max_size=40), st.booleans(), st.booleans())
 def test_restoration_only_marks_and_widens(pieces, traditional, convert):
     text = "".join(pieces)
     how = render.Restoration(lang="zh-Hant", widen=True, chinese=True, traditional=traditional,
                              convert=render.script_converter("simplified") if convert else None)
     restored, runs = render.restore_text(text, how)
-    narrow = render.clean(restored).translate({ord(v): k for k, v in render.FULLWIDTH.items()})
+    narrow = render.clean(restored).translate(NARROW)
     if not convert:
-        assert narrow == render.clean(text).translate({ord(v): k for k, v in render.FULLWIDTH.items()})
+        assert narrow == render.clean(text).translate(NARROW)
     assert len(narrow) == len(render.clean(text))
     assert restored.count(render.RUBY_OPEN) == text.count(render.RUBY_OPEN)
     assert restored.count(render.DAMAGE_OPEN) == restored.count(render.DAMAGE_CLOSE) == len(runs)

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, FIXTURES, SEED, axe_source, run_cli
+from conftest import CHROMIUM, FIXTURES, SEED, axe_source, run_cli, unavailable
 
 import render
 
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (CI installs Debian's chromium package)", allow_module_level=True)
+    unavailable(f"{CHROMIUM} is missing (CI installs Debian's chromium package)", module_level=True)
 
 from playwright.sync_api import expect  # noqa: E402
 
