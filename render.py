@@ -200,6 +200,8 @@ UPDATE_LABELS = frozenset(label.casefold() for label in ("更新時間", "更新
 # Date labels after whose date a blog names the author: "posted @ 2012-03-15 10:20 王五".
 AUTHOR_AFTER_DATE = frozenset({"posted @"})
 FIELD_SEPARATORS = " \t\u3000|｜·•/,，;；[]【】()（）"
+# Brackets a value may hold: its closing one is part of it, not a separator ("新華社（北京）", "王小明(CEO)").
+VALUE_BRACKETS = ("()", "（）", "[]", "【】")
 
 # Lines that are site chrome, by kind, in the order they are tried; matched against the clean text of one line.
 # Each kind has up to three patterns: one for the line's start (every alternative anchored with ^), and two for
@@ -1236,6 +1238,19 @@ def parse_date(text: str, china: bool) -> tuple[str | None, str | None]:
     return None, None
 
 
+def field_value(text: str) -> str:
+    """The value in text, without the separators around it but with the brackets of its own."""
+    start = len(text) - len(text.lstrip(FIELD_SEPARATORS))
+    value = text[start:].rstrip(FIELD_SEPARATORS)
+    end = start + len(value)
+    for opening, closing in VALUE_BRACKETS:
+        while value.count(opening) > value.count(closing) and text[end:end + 1] == closing:
+            value, end = value + closing, end + 1
+        while value.count(closing) > value.count(opening) and start and text[start - 1] == opening:
+            value, start = opening + value, start - 1
+    return value
+
+
 def labelled_fields(line: str, header: bool = True) -> list[tuple[str, str, str]]:
     """(field, label, value) for every metadata label on one clean line, in order."""
     if not header and not LABEL_VALUE_HINT.search(line):
@@ -1245,7 +1260,7 @@ def labelled_fields(line: str, header: bool = True) -> list[tuple[str, str, str]
                if m["colon"] or m["paren"] is not None or m["label"].casefold() in bare]
     found = []
     for m, following in zip(matches, matches[1:] + [None]):
-        value = line[m.end(): following.start() if following else len(line)].strip(FIELD_SEPARATORS)
+        value = field_value(line[m.end(): following.start() if following else len(line)])
         found.append((LABEL_FIELD[m["label"].casefold()], m["label"], value))
     return found
 

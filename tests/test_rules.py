@@ -275,6 +275,19 @@ def test_several_fields_on_one_line():
     assert (doc["date"], doc["views"], doc["source"]) == ("2022-02-16T08:57:00+08:00", 244, "中國安全防范產品行業協會")
 
 
+@pytest.mark.parametrize("line, field, expected", [
+    ("來源：新華社（北京）", "source", "新華社（北京）"),       # a closing bracket that closes one of the value's own
+    ("來源：（北京）新華社", "source", "（北京）新華社"),       # and an opening one
+    ("作者：王小明(CEO)", "author", "王小明(CEO)"),
+    ("（來源：新華社）", "source", "新華社"),                   # brackets around the whole field are separators
+    ("【來源：人民網】", "source", "人民網"),
+    ("來源：新華社）", "source", "新華社"),                     # a stray closing one too
+])
+def test_a_value_keeps_its_own_brackets(line, field, expected):
+    doc = parsed(zh_document("發布時間：2022-02-16", line))
+    assert doc[field] == expected, doc
+
+
 @pytest.mark.parametrize("line, views", [
     ("人氣：244", 244),
     ("浏览次数：1,024", 1024),
