@@ -282,6 +282,10 @@ def test_several_fields_on_one_line():
     ("（來源：新華社）", "source", "新華社"),                   # brackets around the whole field are separators
     ("【來源：人民網】", "source", "人民網"),
     ("來源：新華社）", "source", "新華社"),                     # a stray closing one too
+    ("來源：新華社（北京） 作者：張三", "source", "新華社（北京）"),  # the value ends before the next label
+    ("來源：新華社（北京（東城））", "source", "新華社（北京（東城））"),  # nested: each closing bracket its own
+    ("來源：（（北京）東城）新華社", "source", "（（北京）東城）新華社"),  # and each opening one
+    ("來源：（新華社）", "source", "新華社"),                   # a bracket pair right after the label holds the value
 ])
 def test_a_value_keeps_its_own_brackets(line, field, expected):
     doc = parsed(zh_document("發布時間：2022-02-16", line))
