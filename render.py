@@ -1328,11 +1328,12 @@ class MetaFields:
         if name == "author":
             date = first_date(value)
             if date:  # "Sam Lee on March 15, 2024"
-                self.take_date(value[date.start():], "", china)
-                value = re.sub(r"(?:\s+(?:on|at)|[,，|])\s*$", "", value[: date.start()].strip())
+                value, dated = re.sub(r"(?:\s+(?:on|at)|[,，|])\s*$", "", value[: date.start()].strip()), value[date.start():]
             value = AUTHOR_TAIL.sub("", re.sub(r"\s*(?:報道|报道|攝|摄|/?文)$", "", value))
             if not looks_like_name(value):
-                return False
+                return False  # and its date is no page's date: "By 2 March 2024 the paths were open."
+            if date:
+                self.take_date(dated, "", china)
         value = VALUE_TAIL_CHROME.sub("", value)
         if not value or len(value) > 60:
             return False

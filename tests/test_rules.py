@@ -265,6 +265,20 @@ def test_a_bare_label_word_opening_a_body_sentence_is_no_label():
     assert body_paragraphs(doc)[1].startswith("By the end of the year")
 
 
+def test_a_body_sentence_opening_with_by_and_a_date_gives_no_date():
+    body = ("The council met on Monday evening to discuss the new park and its paths.\n\n"
+            "By 2 March 2024 the paths were open, and the park was busy every weekend after.\n\n"
+            "Residents said the new paths made the woods easy to walk for everyone.\n")
+    doc = parsed("New Park Opens\n\n" + body)
+    assert (doc["date"], doc["author"]) == (None, None)
+    assert body_paragraphs(doc)[1].startswith("By 2 March 2024 the paths were open")
+
+
+def test_a_byline_with_a_date_gives_both():
+    doc = parsed(en_document("By Sam Lee on March 15, 2024"))
+    assert (doc["author"], doc["date"]) == ("Sam Lee", "2024-03-15")
+
+
 def test_publication_date_wins_over_an_update_label():
     doc = parsed(zh_document("更新時間：2022-03-01 發布時間：2022-02-16"))
     assert doc["date"] == "2022-02-16"
