@@ -1481,7 +1481,7 @@ def is_heading(text: str) -> bool:
     """Whether a clean line reads as a subheading rather than a sentence."""
     if END_MARK.match(text):
         return False
-    if not text or SENTENCE_END.search(text) and not text.endswith(("：", ":")) and not NUMBERED_HEADING.match(text):
+    if not text or SENTENCE_END.search(text) and not NUMBERED_HEADING.match(text):
         return False
     if text.endswith(NEVER_ENDS_HEADING):
         return False
@@ -1716,24 +1716,20 @@ def continues(previous: Line, line: Line, width: int | None, mixed_indent: bool,
     """Whether a line carries on the paragraph of the line before it (a hard wrap)."""
     if line.indent > 0 and (mixed_indent or width is None):
         return False  # an indent marks a new paragraph, unless the whole text was wrapped and indented
-    if width is not None and display_width(previous.text) >= width * 0.7 and not (
-            is_heading(previous.clean) and display_width(previous.text) < block.widest * 0.6):
-        return True
+    if width is not None and display_width(previous.text) >= width * 0.7:
+        return True  # the width is the text's widest line, so such a line is never a heading narrow in its block
     if SENTENCE_END.search(previous.clean) or (is_heading(previous.clean) and display_width(previous.text) < block.widest * 0.6):
         return False
     return blank_separated or (mixed_indent and line.indent == 0)
 
 
-def paragraphs_of(lines: list[Line], blank_separated: bool | None = None) -> list[tuple[str, bool]]:
+def paragraphs_of(lines: list[Line], blank_separated: bool) -> list[tuple[str, bool]]:
     """(text, single_line) for each paragraph: one per line, by blank lines, or rewrapped."""
     width = wrap_width(lines)
     indents = [line.indent > 0 for line in lines if not line.blank]
     mixed_indent = any(indents) and not all(indents)
-    blocks = blocks_of(lines)
-    if blank_separated is None:
-        blank_separated = len(blocks) >= 2
     paragraphs: list[Wrapped] = []
-    for block in blocks:
+    for block in blocks_of(lines):
         measured = Block(block)
         one_per_line = len(block) >= 3 and all(SENTENCE_END.search(line.clean) for line in block)
         previous: Line | None = None
